@@ -1,0 +1,17 @@
+package io.github.leaderelection.core;
+
+import java.time.Instant;
+
+/**
+ * One uninterrupted period of leadership of one candidate.
+ *
+ * @param leaseName the Lease's name
+ * @param namespace the Lease's namespace
+ * @param identity this candidate's identity
+ * @param fencingToken the Lease's leaseTransitions after the acquiring write (rule 6); it grows
+ *     with every change of holder, so a downstream system can reject writes that carry an
+ *     older token than one it has seen
+ * @param acquiredAt when the acquiring write was acknowledged, by this process's wall clock
+ */
+public record LeadershipTerm(
+    String leaseName, String namespace, String identity, long fencingToken, Instant acquiredAt) {}

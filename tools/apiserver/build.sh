@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds kube-apiserver and etcd from their Go modules into a cache outside the
+# work tree, keyed by version, and prints the directory holding both binaries.
+# A cache entry that is present and runs is reused: nothing is rebuilt.
+#
+#   tools/apiserver/build.sh            # build if needed, print the bin dir
+#   LEADER_ELECTION_CACHE=/x build.sh   # cache root (default ~/.cache/leader-election)
+#
+# Needs Go (the version in the wrapper go.mod files, no toolchain download) and
+# the Go module proxy. See ../../../shared/design/real-apiserver.md for why.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+cache_root="${LEADER_ELECTION_CACHE:-$HOME/.cache/leader-election}"
+bin_dir="$cache_root/apiserver/kubernetes-$KUBERNETES_VERSION-etcd-$ETCD_VERSION/bin"
+
+log() { echo "[apiserver-build] $*" >&2; }
+
+binaries_work() {
+  [ -x "$bin_dir/kube-apiserver" ] && [ -x "$bin_dir/etcd" ] &&
+    "$bin_dir/kube-apiserver" --version 2>/dev/null | grep -qF "$KUBERNETES_VERSION" &&
+    "$bin_dir/etcd" --version 2>/dev/null | grep -qF "${ETCD_VERSION#v}"
+}
+
+if binaries_work; then
+  log "cached: $bin_dir"
+  echo "$bin_dir"
+  exit 0
+fi
+
+command -v go >/dev/null || { log "Go is not installed; install Go >= 1.26 to build the API server"; exit 1; }
+
+mkdir -p "$cache_root/apiserver"
+# One build at a time per cache (CI and a developer's IDE may start together).
+exec 9>"$cache_root/apiserver/.build.lock"
+flock 9
+if binaries_work; then echo "$bin_dir"; exit 0; fi
+
+export GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local
+scratch="$(mktemp -d "$cache_root/apiserver/.build.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+out="$scratch/bin"
+mkdir -p "$out"
+start=$(date +%s)
+
+# --- kube-apiserver -----------------------------------------------------------
+log "building kube-apiserver $KUBERNETES_VERSION (cold: 10-20 min on 2 cores)"
+cp -r "$here/kube-apiserver" "$scratch/kube-apiserver"
+cd "$scratch/kube-apiserver"
+k8s_mod="$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" |
+  sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
+[ -f "$k8s_mod" ] || { log "could not download k8s.io/kubernetes@$KUBERNETES_VERSION"; exit 1; }
+# k8s.io/kubernetes requires its staging modules at v0.0.0 and points them at
+# ./staging; Go ignores a dependency's replace lines, so pin each to v0.Y.Z here.
+staging_version="v0.${KUBERNETES_VERSION#v1.}"
+staging=$(sed -n 's/^[[:space:]]*\(k8s\.io\/[^[:space:]]*\) => \.\/staging\/.*/\1/p' "$k8s_mod" | sort -u)
+[ -n "$staging" ] || { log "no staging replace lines found in $k8s_mod"; exit 1; }
+log "pinning $(echo "$staging" | wc -l) staging modules to $staging_version"
+go mod edit -require="k8s.io/kubernetes@$KUBERNETES_VERSION"
+for m in $staging; do go mod edit -replace="$m=$m@$staging_version"; done
+go mod tidy >&2
+major="${KUBERNETES_VERSION#v}"; major="${major%%.*}"
+minor="${KUBERNETES_VERSION#v*.}"; minor="${minor%%.*}"
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+  ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+done
+go build -trimpath -ldflags "$ldflags" -o "$out/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+
+# --- etcd ---------------------------------------------------------------------
+log "building etcd $ETCD_VERSION"
+cp -r "$here/etcd" "$scratch/etcd"
+cd "$scratch/etcd"
+go mod edit -require="go.etcd.io/etcd/server/v3@$ETCD_VERSION"
+go mod tidy >&2
+go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
+
+rm -rf "$bin_dir"
+mkdir -p "$(dirname "$bin_dir")"
+mv "$out" "$bin_dir"
+binaries_work || { log "built binaries do not report the expected versions"; exit 1; }
+log "built in $(( $(date +%s) - start )) s: $bin_dir"
+echo "$bin_dir"
