@@ -74,11 +74,13 @@ public final class LeaderElector implements AutoCloseable {
   private volatile VersionedLease observed; // last lease seen, null when absent or not yet read
   private volatile String lastError;
   private final Object leadershipMonitor = new Object();
+  private final CompletableFuture<Void> shutdownDone = new CompletableFuture<>();
 
   // --- state owned by the elector thread ------------------------------------------------------
   private boolean leaseKnown; // a read or watch event has told whether the lease exists
   private long observedChangeAt; // when the current record was first seen (rule 1)
   private int highestTransitionsSeen = -1;
+  private long deletedClaimExpiresAt = Long.MIN_VALUE; // see markAbsent()
   private boolean watchTrusted; // false: the watch is down or missed an event, so poll (rule 7)
   private LeaseWatch watch;
   private int watchGeneration;
@@ -268,16 +270,7 @@ public final class LeaderElector implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (phase.compareAndSet(Phase.NEW, Phase.CLOSED)) {
-      stopThreads();
-      return;
-    }
-    if (!phase.compareAndSet(Phase.RUNNING, Phase.CLOSING)) {
-      return;
-    }
-    wakeWaiters();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    scheduler.execute(() -> shutdownSequence(done));
+    CompletableFuture<Void> done = closeAsync();
     long bound = config.shutdownTimeout().toNanos() + 4 * config.requestTimeout().toNanos();
     try {
       done.get(bound, TimeUnit.NANOSECONDS);
@@ -289,10 +282,26 @@ public final class LeaderElector implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Leader election for {} failed while shutting down", store.describe(), e);
     } finally {
-      phase.set(Phase.CLOSED);
-      stopThreads();
-      log.info("Stopped leader election for lease {} as {}", store.describe(), identity);
+      if (phase.getAndSet(Phase.CLOSED) != Phase.CLOSED) {
+        stopThreads();
+        log.info("Stopped leader election for lease {} as {}", store.describe(), identity);
+      }
     }
+  }
+
+  /**
+   * Starts the shutdown sequence of {@link #close()} without waiting for it or stopping the
+   * threads (package-private: deterministic tests drive the elector thread themselves).
+   */
+  CompletableFuture<Void> closeAsync() {
+    Phase was = phase.getAndUpdate(p -> p == Phase.CLOSED ? p : Phase.CLOSING);
+    if (was == Phase.NEW) {
+      shutdownDone.complete(null);
+    } else if (was == Phase.RUNNING) {
+      wakeWaiters();
+      scheduler.execute(() -> shutdownSequence(shutdownDone));
+    }
+    return shutdownDone;
   }
 
   // =============================================================================================
@@ -332,6 +341,10 @@ public final class LeaderElector implements AutoCloseable {
     }
     VersionedLease lease = observed;
     LeaseRecord r = lease == null ? null : lease.record();
+    if (r == null && now < deletedClaimExpiresAt) {
+      followerTimer = at(deletedClaimExpiresAt, this::refreshThenFollow);
+      return;
+    }
     long expiresAt = r == null ? now : observedChangeAt + TimeUnit.SECONDS.toNanos(r.durationSeconds());
     // Free: absent, released (holder "" or null, rule 8), expired, or naming us (rule 2: we
     // still have to win a conditional write).
@@ -637,6 +650,7 @@ public final class LeaderElector implements AutoCloseable {
     }
     leaseKnown = true;
     observed = lease;
+    deletedClaimExpiresAt = Long.MIN_VALUE;
     highestTransitionsSeen = Math.max(highestTransitionsSeen, lease.record().transitions());
     String holder = lease.record().holder();
     if (!holder.isEmpty() && !holder.equals(lastNotifiedHolder)) {
@@ -646,7 +660,13 @@ public final class LeaderElector implements AutoCloseable {
   }
 
   private void markAbsent() {
-    if (!leaseKnown || observed != null) {
+    VersionedLease before = observed;
+    if (before != null && before.record().isHeld() && !before.record().isHeldBy(identity)) {
+      // Deleting a lease does not end its holder's term: it may act until its own deadline.
+      // Followers honour the deleted claim until it would have expired (rule 11).
+      deletedClaimExpiresAt = observedChangeAt + TimeUnit.SECONDS.toNanos(before.record().durationSeconds());
+    }
+    if (!leaseKnown || before != null) {
       observedChangeAt = ticker.nanoTime();
     }
     leaseKnown = true;
