@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,50 +15,7 @@ import org.junit.jupiter.api.Test;
  * monotonic clock, an in-memory lease store with the API server's semantics, and an invariant
  * checked after every step: never two acting leaders.
  */
-class ElectionRulesTest {
-
-  static final Duration LD = Duration.ofSeconds(15);
-  static final Duration RD = Duration.ofSeconds(10);
-  static final Duration RP = Duration.ofSeconds(2);
-  static final Duration MS = Duration.ofMillis(1);
-
-  FakeWorld world;
-  InMemoryLeaseStore store;
-  List<Candidate> candidates;
-
-  @BeforeEach
-  void setUp() {
-    world = new FakeWorld();
-    store = new InMemoryLeaseStore("default", "jobs");
-    candidates = new ArrayList<>();
-    world.afterEachStep(this::atMostOneActingLeader);
-  }
-
-  void atMostOneActingLeader() {
-    List<Candidate> leaders = candidates.stream().filter(Candidate::isLeader).toList();
-    assertThat(leaders).as("acting leaders at the same instant").hasSizeLessThanOrEqualTo(1);
-  }
-
-  Candidate candidate(String id) {
-    return candidate(id, Duration.ZERO);
-  }
-
-  Candidate candidate(String id, Duration wallOffset) {
-    Candidate c = new Candidate(world, store, Candidate.config("jobs", id).build(), wallOffset);
-    candidates.add(c);
-    return c;
-  }
-
-  Candidate startedLeader(String id) {
-    Candidate c = candidate(id).start();
-    world.runDue();
-    assertThat(c.isLeader()).isTrue();
-    return c;
-  }
-
-  static LeaseStoreException ioError() {
-    return new LeaseStoreException("connection reset (injected)", 0, null);
-  }
+class ElectionRulesTest extends FakeWorldTestBase {
 
   // --- Rule 1: expiry only from the local observation, never from remote timestamps ---------------
 
@@ -92,7 +48,7 @@ class ElectionRulesTest {
     Candidate a = startedLeader("a");
     Candidate b = candidate("b").start();
     world.advance(Duration.ofSeconds(7));
-    long lastRenewal = a.renewalsSentAt.get(a.renewalsSentAt.size() - 1);
+    long lastRenewal = lastRenewal(a);
     a.thread.freeze();
     world.advance(Duration.ofNanos(lastRenewal + LD.toNanos() - world.nanoTime()).minus(MS));
     assertThat(b.isLeader()).isFalse();
@@ -137,7 +93,7 @@ class ElectionRulesTest {
   void rule3_isLeaderFalseAfterPauseLongerThanRenewDeadline() {
     Candidate a = startedLeader("a");
     world.advance(Duration.ofSeconds(5));
-    long lastSent = a.renewalsSentAt.get(a.renewalsSentAt.size() - 1);
+    long lastSent = lastRenewal(a);
     a.thread.freeze();
     a.events.freeze();
     world.jump(Duration.ofNanos(lastSent + RD.toNanos() - world.nanoTime()).minus(MS));
@@ -166,7 +122,7 @@ class ElectionRulesTest {
     });
     world.advance(MS.multipliedBy(2));
     store.intercept(op -> {});
-    long sent = a.renewalsSentAt.get(a.renewalsSentAt.size() - 1);
+    long sent = lastRenewal(a);
     assertThat(world.nanoTime() - sent).isGreaterThanOrEqualTo(Duration.ofSeconds(4).toNanos());
     a.thread.freeze();
     world.jump(Duration.ofNanos(sent + RD.toNanos() - world.nanoTime()));
@@ -297,7 +253,7 @@ class ElectionRulesTest {
     world.runDue();
     store.stallWatches();
     world.advance(Duration.ofSeconds(40)); // b learns only through its expiry checks
-    long lastRenewal = a.renewalsSentAt.get(a.renewalsSentAt.size() - 1);
+    long lastRenewal = lastRenewal(a);
     a.thread.freeze(); // a dies
     world.advance(LD.plus(RP).plus(RP));
     assertThat(b.isLeader()).isTrue();
@@ -321,7 +277,7 @@ class ElectionRulesTest {
     world.advance(Duration.ofSeconds(20));
     assertThat(store.requestCount(Operation.GET) - before).isGreaterThanOrEqualTo(5);
     assertThat(a.isLeader()).isTrue();
-    long lastRenewal = a.renewalsSentAt.get(a.renewalsSentAt.size() - 1);
+    long lastRenewal = lastRenewal(a);
     a.thread.freeze();
     world.advance(LD.plus(RP).plus(RP));
     assertThat(b.renewalsSentAt.get(0) - lastRenewal).isBetween(LD.toNanos(), LD.plus(RP).toNanos());
@@ -436,7 +392,7 @@ class ElectionRulesTest {
   void rule10_givesUpAtTheRenewDeadlineAtTheLatest() {
     Candidate a = startedLeader("a");
     world.advance(RP.minus(MS));
-    long lastSent = a.renewalsSentAt.get(a.renewalsSentAt.size() - 1);
+    long lastSent = lastRenewal(a);
     store.intercept(op -> {
       throw ioError();
     });

@@ -1,0 +1,87 @@
+package io.github.leaderelection.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1LeaseSpec;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TimeZone;
+import org.junit.jupiter.api.Test;
+
+/** The parts of {@link KubernetesLeaseStore} that need no API server; the rest is in the ITs. */
+class KubernetesLeaseStoreTest {
+
+  @Test
+  void rule4_eachRequestEndsAtItsTimeoutEvenWhenTheServerNeverAnswers() throws Exception {
+    List<Socket> accepted = new ArrayList<>();
+    try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            accepted.add(blackHole.accept()); // read nothing, answer nothing
+          }
+        } catch (Exception closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      ApiClient client = new ApiClient().setBasePath("http://127.0.0.1:" + blackHole.getLocalPort());
+      KubernetesLeaseStore store = new KubernetesLeaseStore(client, "default", "jobs", Duration.ofMillis(700));
+      long start = System.nanoTime();
+      assertThatThrownBy(store::get)
+          .isInstanceOfSatisfying(LeaseStoreException.class, e -> assertThat(e.status()).isZero())
+          .hasMessageStartingWith("get lease default/jobs failed");
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      // Generous bound: the point is that it ends near 0.7 s, not at OkHttp's 10 s read timeout.
+      assertThat(took).isBetween(Duration.ofMillis(600), Duration.ofSeconds(5));
+      // The caller's client is left as it was.
+      assertThat(client.getHttpClient().callTimeoutMillis()).isZero();
+    } finally {
+      for (Socket s : accepted) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void rule16_leaseWithoutSpecOrMetadataFieldsIsReadAsFree() {
+    VersionedLease empty = KubernetesLeaseStore.toVersioned(new V1Lease());
+    assertThat(empty.record()).isEqualTo(LeaseRecord.EMPTY);
+    assertThat(empty.record().isHeld()).isFalse();
+    assertThat(empty.resourceVersion()).isEmpty();
+
+    VersionedLease partial = KubernetesLeaseStore.toVersioned(new V1Lease()
+        .metadata(new V1ObjectMeta().resourceVersion("12"))
+        .spec(new V1LeaseSpec().holderIdentity("x")));
+    assertThat(partial.record().holder()).isEqualTo("x");
+    assertThat(partial.record().durationSeconds()).isZero();
+    assertThat(partial.record().transitions()).isZero();
+    assertThat(partial.record().renewTime()).isNull();
+  }
+
+  @Test
+  void rule18_timesAreSerialisedAsUtcWithSixFractionalDigitsWhateverTheDefaultZone() {
+    TimeZone previous = TimeZone.getDefault();
+    try {
+      TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
+      JSON json = new JSON();
+      Instant t = Instant.parse("2026-11-21T10:15:30.123456789Z");
+      assertThat(json.serialize(KubernetesLeaseStore.utc(t))).isEqualTo("\"2026-11-21T10:15:30.123456Z\"");
+      Instant whole = Instant.parse("2026-11-21T10:15:30Z");
+      assertThat(json.serialize(KubernetesLeaseStore.utc(whole))).isEqualTo("\"2026-11-21T10:15:30.000000Z\"");
+    } finally {
+      TimeZone.setDefault(previous);
+    }
+  }
+}
