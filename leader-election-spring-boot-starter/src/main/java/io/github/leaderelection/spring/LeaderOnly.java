@@ -1,0 +1,47 @@
+package io.github.leaderelection.spring;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs the annotated method of a Spring bean only while this instance is the acting leader
+ * ({@link LeaderElection#isLeader()}); otherwise the call is skipped, logged at DEBUG and
+ * counted, and returns {@code null}, {@code Optional.empty()}, an empty {@code Mono} or
+ * {@code Flux} (when Reactor is present), or zero / false for primitives.
+ *
+ * <p>Typically combined with {@code @Scheduled}: every instance schedules the job, one runs it.
+ *
+ * <pre>{@code
+ * @Scheduled(fixedDelay = 60_000)
+ * @LeaderOnly(onLoss = LeaderOnly.OnLoss.INTERRUPT)
+ * void purgeExpiredOrders() { ... }
+ * }</pre>
+ *
+ * <p>Leadership is checked when the call starts; a call that started as leader is tracked
+ * until it returns. When leadership ends (or the application shuts down), the lost event and
+ * the release of the lease wait for tracked calls, bounded by
+ * {@code leader.election.shutdown-timeout}. For methods returning a {@code Mono}, {@code Flux}
+ * or future, only the invocation itself is checked and tracked, not the work it schedules.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface LeaderOnly {
+
+  /** What happens to a call that is still running when leadership is lost. */
+  OnLoss onLoss() default OnLoss.FINISH;
+
+  /** What happens to a running call when leadership is lost. */
+  enum OnLoss {
+    /** Let it finish; the lost event and the release wait for it (bounded). */
+    FINISH,
+    /**
+     * Interrupt its thread, then wait for it as with {@link #FINISH}. The interrupt is meant
+     * for the method only and is cleared when it returns, so it does not reach the caller.
+     */
+    INTERRUPT
+  }
+}

@@ -1,0 +1,21 @@
+package io.github.leaderelection.spring;
+
+import io.github.leaderelection.core.LeadershipTerm;
+
+/** This instance became the leader. See {@link LeadershipEvent} for threading. */
+public class OnLeaderElectedEvent extends LeadershipEvent {
+
+  /**
+   * @param source the {@link LeaderElection} that publishes the event
+   * @param term the term that began
+   */
+  public OnLeaderElectedEvent(Object source, LeadershipTerm term) {
+    super(source, term);
+  }
+
+  @Override
+  public String toString() {
+    return "OnLeaderElectedEvent{lease=" + getNamespace() + "/" + getLeaseName() + ", identity="
+        + getIdentity() + ", fencingToken=" + getFencingToken() + "}";
+  }
+}

@@ -1,0 +1,242 @@
+package io.github.leaderelection.spring.election;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * Configuration of the leader election, under {@code leader.election}. The timings are
+ * validated at startup (lease-duration > renew-deadline > 1.2 x retry-period, the lease
+ * duration in whole seconds); an invalid value stops the application with a message naming
+ * the property. Durations without a unit are seconds.
+ */
+@ConfigurationProperties("leader.election")
+public class LeaderElectionProperties {
+
+  /**
+   * Whether to enable leader election. When false nothing of this starter is configured:
+   * no election runs and @LeaderOnly has no effect (annotated methods run on every instance).
+   * Use mode=never-leader instead to keep an instance out of the election.
+   */
+  private boolean enabled = true;
+
+  /**
+   * How leadership is decided. 'auto' elects on Kubernetes when running in a cluster or when
+   * a kubeconfig is configured explicitly (KUBECONFIG or leader.election.kubeconfig), and
+   * otherwise makes this instance the leader, with a warning.
+   */
+  private Mode mode = Mode.AUTO;
+
+  /**
+   * Name of the Lease object that instances compete for; a DNS-1123 subdomain. Defaults to
+   * spring.application.name, lowercased and with other characters replaced by '-'.
+   */
+  private String leaseName;
+
+  /**
+   * Namespace of the Lease object. Defaults to the pod's own namespace (from the service
+   * account), else the POD_NAMESPACE environment variable, else 'default'.
+   */
+  private String namespace;
+
+  /**
+   * Identity of this instance, written as the lease's holder. Defaults to the pod name
+   * (POD_NAME or HOSTNAME) plus a short random suffix, unique per start.
+   */
+  private String identity;
+
+  /**
+   * How long followers wait after they last saw the lease change before taking it over.
+   * A whole number of seconds, greater than renew-deadline.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration leaseDuration = Duration.ofSeconds(15);
+
+  /**
+   * How long the leader keeps acting without a successful renewal; leader work stops when
+   * it passes. Less than lease-duration and greater than 1.2 x retry-period.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration renewDeadline = Duration.ofSeconds(10);
+
+  /** How often the leader renews the lease, and the interval between retries after failures. */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration retryPeriod = Duration.ofSeconds(2);
+
+  /**
+   * Timeout of each single API request; less than renew-deadline. Defaults to half the
+   * renew deadline, and at least the retry period.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration requestTimeout;
+
+  /**
+   * After a step-down, how long this instance stays out of the election. Defaults to the
+   * lease duration.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration stepDownCooldown;
+
+  /**
+   * On shutdown or loss of leadership, how long to wait for running @LeaderOnly calls and
+   * lost-event listeners before releasing the lease anyway. Defaults to the renew deadline.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration shutdownTimeout;
+
+  /**
+   * Whether to release the lease on shutdown, so another instance takes over at once
+   * instead of after the lease duration.
+   */
+  private boolean releaseOnShutdown = true;
+
+  /**
+   * Whether startup blocks until this instance is the leader. Startup fails when
+   * await-timeout passes first.
+   */
+  private boolean awaitLeadership = false;
+
+  /** With await-leadership, how long startup waits for leadership before failing. */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration awaitTimeout = Duration.ofSeconds(60);
+
+  /**
+   * Path of a kubeconfig file for the Kubernetes API server. Setting it selects Kubernetes
+   * in mode 'auto'. Ignored when the application defines an ApiClient bean. Defaults to the
+   * in-cluster configuration, else KUBECONFIG, else ~/.kube/config.
+   */
+  private String kubeconfig;
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public Mode getMode() {
+    return mode;
+  }
+
+  public void setMode(Mode mode) {
+    this.mode = mode;
+  }
+
+  public String getLeaseName() {
+    return leaseName;
+  }
+
+  public void setLeaseName(String leaseName) {
+    this.leaseName = leaseName;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  public String getIdentity() {
+    return identity;
+  }
+
+  public void setIdentity(String identity) {
+    this.identity = identity;
+  }
+
+  public Duration getLeaseDuration() {
+    return leaseDuration;
+  }
+
+  public void setLeaseDuration(Duration leaseDuration) {
+    this.leaseDuration = leaseDuration;
+  }
+
+  public Duration getRenewDeadline() {
+    return renewDeadline;
+  }
+
+  public void setRenewDeadline(Duration renewDeadline) {
+    this.renewDeadline = renewDeadline;
+  }
+
+  public Duration getRetryPeriod() {
+    return retryPeriod;
+  }
+
+  public void setRetryPeriod(Duration retryPeriod) {
+    this.retryPeriod = retryPeriod;
+  }
+
+  public Duration getRequestTimeout() {
+    return requestTimeout;
+  }
+
+  public void setRequestTimeout(Duration requestTimeout) {
+    this.requestTimeout = requestTimeout;
+  }
+
+  public Duration getStepDownCooldown() {
+    return stepDownCooldown;
+  }
+
+  public void setStepDownCooldown(Duration stepDownCooldown) {
+    this.stepDownCooldown = stepDownCooldown;
+  }
+
+  public Duration getShutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public void setShutdownTimeout(Duration shutdownTimeout) {
+    this.shutdownTimeout = shutdownTimeout;
+  }
+
+  public boolean isReleaseOnShutdown() {
+    return releaseOnShutdown;
+  }
+
+  public void setReleaseOnShutdown(boolean releaseOnShutdown) {
+    this.releaseOnShutdown = releaseOnShutdown;
+  }
+
+  public boolean isAwaitLeadership() {
+    return awaitLeadership;
+  }
+
+  public void setAwaitLeadership(boolean awaitLeadership) {
+    this.awaitLeadership = awaitLeadership;
+  }
+
+  public Duration getAwaitTimeout() {
+    return awaitTimeout;
+  }
+
+  public void setAwaitTimeout(Duration awaitTimeout) {
+    this.awaitTimeout = awaitTimeout;
+  }
+
+  public String getKubeconfig() {
+    return kubeconfig;
+  }
+
+  public void setKubeconfig(String kubeconfig) {
+    this.kubeconfig = kubeconfig;
+  }
+
+  /** How leadership is decided. */
+  public enum Mode {
+    /** Kubernetes when in a cluster or a kubeconfig is set explicitly, else always-leader. */
+    AUTO,
+    /** Elect on a Kubernetes Lease. */
+    KUBERNETES,
+    /** This instance is always the leader (local development, single-instance deployments). */
+    ALWAYS_LEADER,
+    /** This instance never leads; @LeaderOnly methods are always skipped. */
+    NEVER_LEADER
+  }
+}

@@ -1,0 +1,53 @@
+package io.github.leaderelection.spring.leaderonly;
+
+import io.github.leaderelection.core.ElectionConfig;
+import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderOnly;
+import io.github.leaderelection.spring.election.LeaderElectionAutoConfiguration;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * {@link LeaderOnly} support: the advisor, applied by Spring's auto-proxy creator (registered
+ * if the application has none, see {@link LeaderOnlyProxyRegistrar}), and the tracker of
+ * running calls, which the election calls first when leadership ends.
+ */
+@AutoConfiguration(after = LeaderElectionAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "leader.election.enabled", matchIfMissing = true)
+@ConditionalOnBean(LeaderElection.class)
+@Import(LeaderOnlyProxyRegistrar.class)
+public final class LeaderOnlyAutoConfiguration {
+
+  /** Used when the application replaced the ElectionConfig with nothing to read it from. */
+  private static final Duration DEFAULT_LOSS_TIMEOUT = ElectionConfig.DEFAULT_RENEW_DEADLINE;
+
+  @Bean
+  @ConditionalOnMissingBean
+  static LeaderOnlyExecutions leaderOnlyExecutions(ObjectProvider<ElectionConfig> config) {
+    ElectionConfig c = config.getIfAvailable();
+    return new LeaderOnlyExecutions(c != null ? c.shutdownTimeout() : DEFAULT_LOSS_TIMEOUT);
+  }
+
+  /**
+   * Static, of the infrastructure role, and resolving its collaborators lazily: the
+   * auto-proxy creator instantiates advisors before ordinary beans, which must not be
+   * created that early.
+   */
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  @ConditionalOnMissingBean
+  static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<LeaderElection> election,
+      ObjectProvider<LeaderOnlyExecutions> executions) {
+    return new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(
+        SingletonSupplier.of(election::getObject), SingletonSupplier.of(executions::getObject)));
+  }
+}

@@ -1,0 +1,129 @@
+package io.github.leaderelection.spring.leaderonly;
+
+import io.github.leaderelection.core.LeadershipTerm;
+import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderOnly;
+import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a {@link LeaderOnly} method only while this instance is the acting leader; see the
+ * annotation for what a skipped call returns. Each call is tracked by
+ * {@link LeaderOnlyExecutions} from before its leadership check until it returns.
+ */
+public class LeaderOnlyInterceptor implements MethodInterceptor {
+
+  private static final Logger log = LoggerFactory.getLogger(LeaderOnlyInterceptor.class);
+  private static final boolean REACTOR_PRESENT =
+      ClassUtils.isPresent("reactor.core.publisher.Mono", LeaderOnlyInterceptor.class.getClassLoader());
+
+  private record Target(String name, LeaderOnly.OnLoss onLoss) {}
+
+  private final Supplier<LeaderElection> election;
+  private final Supplier<LeaderOnlyExecutions> executions;
+  private final Map<MethodClassKey, Target> targets = new ConcurrentHashMap<>();
+
+  /**
+   * @param election the election to ask; resolved on first use, since advisors are created
+   *     early, before most beans
+   * @param executions the tracker of running and skipped calls; resolved on first use
+   */
+  public LeaderOnlyInterceptor(Supplier<LeaderElection> election, Supplier<LeaderOnlyExecutions> executions) {
+    this.election = election;
+    this.executions = executions;
+  }
+
+  @Override
+  public Object invoke(MethodInvocation invocation) throws Throwable {
+    Target target = target(invocation);
+    LeaderOnlyExecutions tracker = executions.get();
+    LeaderOnlyExecutions.Execution execution = tracker.enter(target.name, target.onLoss);
+    Optional<LeadershipTerm> term;
+    try {
+      term = election.get().currentTerm();
+    } catch (RuntimeException | Error e) {
+      tracker.exit(execution);
+      throw e;
+    }
+    if (term.isEmpty()) {
+      log.debug("Skipped {}: this instance is not the leader", target.name);
+      tracker.skipped(execution);
+      return skippedValue(invocation.getMethod().getReturnType());
+    }
+    tracker.proceeding(execution, term.get());
+    try {
+      return invocation.proceed();
+    } finally {
+      tracker.exit(execution);
+    }
+  }
+
+  private Target target(MethodInvocation invocation) {
+    Method method = invocation.getMethod();
+    Class<?> targetClass = invocation.getThis() != null
+        ? AopUtils.getTargetClass(invocation.getThis()) : method.getDeclaringClass();
+    return targets.computeIfAbsent(new MethodClassKey(method, targetClass), key -> {
+      Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+      LeaderOnly annotation = AnnotatedElementUtils.findMergedAnnotation(specific, LeaderOnly.class);
+      if (annotation == null) {
+        annotation = AnnotatedElementUtils.findMergedAnnotation(method, LeaderOnly.class);
+      }
+      LeaderOnly.OnLoss onLoss = annotation != null ? annotation.onLoss() : LeaderOnly.OnLoss.FINISH;
+      return new Target(ClassUtils.getShortName(targetClass) + "." + method.getName(), onLoss);
+    });
+  }
+
+  /** What a skipped call returns: "nothing" in the return type's own terms. */
+  static Object skippedValue(Class<?> type) {
+    if (type == Optional.class) {
+      return Optional.empty();
+    }
+    if (type == OptionalInt.class) {
+      return OptionalInt.empty();
+    }
+    if (type == OptionalLong.class) {
+      return OptionalLong.empty();
+    }
+    if (type == OptionalDouble.class) {
+      return OptionalDouble.empty();
+    }
+    if (type.isPrimitive()) {
+      // void: null; otherwise the zero of the type (false, 0, 0L, 0.0, '\0').
+      return type == void.class ? null : Array.get(Array.newInstance(type, 1), 0);
+    }
+    if (REACTOR_PRESENT) {
+      return ReactorValues.empty(type);
+    }
+    return null;
+  }
+
+  /** Separate, so Reactor classes load only when Reactor is present. */
+  private static final class ReactorValues {
+    static Object empty(Class<?> type) {
+      if (type == Mono.class) {
+        return Mono.empty();
+      }
+      if (type == Flux.class) {
+        return Flux.empty();
+      }
+      return null;
+    }
+  }
+}
