@@ -63,7 +63,7 @@ public final class LeaderElector implements AutoCloseable {
   private final SerialExecutor listenerExecutor;
   private final ExecutorService ownedListenerExecutor;
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
-  private final ElectionObserver observer;
+  private final List<ElectionObserver> observers;
   private final long leaseDurationNanos;
   private final long renewDeadlineNanos;
   private final long retryPeriodNanos;
@@ -98,7 +98,7 @@ public final class LeaderElector implements AutoCloseable {
     this.store = b.store;
     this.ticker = b.ticker;
     this.clock = b.clock;
-    this.observer = b.observer;
+    this.observers = List.copyOf(b.observers);
     this.leaseDurationNanos = config.leaseDuration().toNanos();
     this.renewDeadlineNanos = config.renewDeadline().toNanos();
     this.retryPeriodNanos = config.retryPeriod().toNanos();
@@ -864,10 +864,12 @@ public final class LeaderElector implements AutoCloseable {
   }
 
   private void notifyObserver(Consumer<ElectionObserver> call) {
-    try {
-      call.accept(observer);
-    } catch (RuntimeException e) {
-      log.warn("Election observer failed", e);
+    for (ElectionObserver o : observers) {
+      try {
+        call.accept(o);
+      } catch (RuntimeException e) {
+        log.warn("Election observer {} failed", o, e);
+      }
     }
   }
 
@@ -929,7 +931,7 @@ public final class LeaderElector implements AutoCloseable {
     private final List<LeadershipListener> listeners = new ArrayList<>();
     private Ticker ticker = Ticker.SYSTEM;
     private Clock clock = Clock.systemUTC();
-    private ElectionObserver observer = ElectionObserver.NONE;
+    private final List<ElectionObserver> observers = new ArrayList<>();
     private ThreadFactory threadFactory;
     private java.util.concurrent.Executor listenerExecutor;
     private ElectorScheduler scheduler;
@@ -957,9 +959,9 @@ public final class LeaderElector implements AutoCloseable {
       return this;
     }
 
-    /** Metrics hooks. */
+    /** Adds metrics or tracing hooks; several may be added, each is called in order. */
     public Builder observer(ElectionObserver observer) {
-      this.observer = Objects.requireNonNull(observer, "observer");
+      observers.add(Objects.requireNonNull(observer, "observer"));
       return this;
     }
 
