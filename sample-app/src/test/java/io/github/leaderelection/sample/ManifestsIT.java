@@ -1,0 +1,118 @@
+package io.github.leaderelection.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.leaderelection.core.ElectionConfig;
+import io.github.leaderelection.core.KubernetesLeaseStore;
+import io.github.leaderelection.core.LeaderElector;
+import io.github.leaderelection.testsupport.ApiServerHandle;
+import io.github.leaderelection.testsupport.RealApiServer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.RbacAuthorizationV1Api;
+import io.kubernetes.client.openapi.models.RbacV1Subject;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import io.kubernetes.client.util.Yaml;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The manifests in sample-app/k8s against the real API server: every one passes a server-side
+ * dry run (schema, names, references), and the least-privilege Role is enough to elect.
+ */
+@RealApiServer
+class ManifestsIT {
+
+  private static final Path K8S = Path.of("k8s");
+
+  private final ApiServerHandle server;
+
+  ManifestsIT(ApiServerHandle server) {
+    this.server = server;
+  }
+
+  @Test
+  void everyManifestListedByTheKustomizationPassesAServerSideDryRun() throws Exception {
+    ApiClient admin = server.adminClient();
+    String ns = server.uniqueName("manifests");
+    new CoreV1Api(admin).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(ns))).execute();
+
+    List<String> resources = kustomizationResources();
+    assertThat(resources).containsExactlyInAnyOrder(
+        "serviceaccount.yaml", "role.yaml", "rolebinding.yaml", "deployment.yaml");
+    for (String file : resources) {
+      Object manifest = Yaml.load(K8S.resolve(file).toFile());
+      String dryRun = "All";
+      Object created;
+      if (manifest instanceof V1ServiceAccount sa) {
+        created = new CoreV1Api(admin).createNamespacedServiceAccount(ns, sa).dryRun(dryRun).execute();
+      } else if (manifest instanceof V1Role role) {
+        created = new RbacAuthorizationV1Api(admin).createNamespacedRole(ns, role).dryRun(dryRun).execute();
+      } else if (manifest instanceof V1RoleBinding rb) {
+        created = new RbacAuthorizationV1Api(admin).createNamespacedRoleBinding(ns, rb).dryRun(dryRun).execute();
+      } else if (manifest instanceof V1Deployment d) {
+        created = new AppsV1Api(admin).createNamespacedDeployment(ns, d).dryRun(dryRun)
+            .fieldValidation("Strict").execute();
+      } else {
+        throw new AssertionError(file + " holds an unexpected kind: " + manifest.getClass());
+      }
+      assertThat(created).as(file).isNotNull();
+    }
+  }
+
+  @Test
+  void theLeastPrivilegeRoleIsEnoughToElectRenewAndRelease() throws Exception {
+    ApiClient admin = server.adminClient();
+    String ns = server.uniqueName("least-privilege");
+    new CoreV1Api(admin).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(ns))).execute();
+    V1Role role = (V1Role) Yaml.load(K8S.resolve("role.yaml").toFile());
+    String lease = role.getRules().get(0).getResourceNames().get(0);
+    new RbacAuthorizationV1Api(admin).createNamespacedRole(ns, role).execute();
+    V1RoleBinding binding = (V1RoleBinding) Yaml.load(K8S.resolve("rolebinding.yaml").toFile());
+    // Bind the Role to the harness's restricted user, who stands in for the service account.
+    binding.setSubjects(List.of(new RbacV1Subject().kind("User").name(server.restrictedUser())
+        .apiGroup("rbac.authorization.k8s.io")));
+    new RbacAuthorizationV1Api(admin).createNamespacedRoleBinding(ns, binding).execute();
+
+    ElectionConfig config = ElectionConfig.builder(lease).namespace(ns).identity("pod-a")
+        .leaseDuration(Duration.ofSeconds(4)).renewDeadline(Duration.ofSeconds(3))
+        .retryPeriod(Duration.ofSeconds(1)).build();
+    // RBAC changes take a moment to reach the authorizer; the elector retries on its own.
+    try (LeaderElector elector = LeaderElector.builder(config,
+        new KubernetesLeaseStore(server.restrictedClient(), config)).build()) {
+      elector.start();
+      await().atMost(Duration.ofSeconds(30)).until(elector::isLeader);
+      Thread.sleep(2500); // renewals (update) and the watch (resourceNames + fieldSelector)
+      assertThat(elector.isLeader()).isTrue();
+      assertThat(elector.status().lastError()).isNull();
+    }
+    var spec = new CoordinationV1Api(admin).readNamespacedLease(lease, ns).execute().getSpec();
+    assertThat(spec.getHolderIdentity()).isEmpty(); // released with get + update
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> kustomizationResources() throws IOException {
+    Map<String, Object> k = new org.yaml.snakeyaml.Yaml().load(Files.readString(K8S.resolve("kustomization.yaml")));
+    assertThat(k).doesNotContainKey("namespace");
+    return (List<String>) k.get("resources");
+  }
+
+  static {
+    // Maven runs tests in the module directory; make the path explicit in failures.
+    assertThat(new File("k8s")).exists();
+  }
+}
