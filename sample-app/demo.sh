@@ -28,7 +28,7 @@ say "1/5 API server binaries (built once from Go modules, then cached)"
 bin_dir="$(tools/apiserver/build.sh)"
 
 say "2/5 Building the sample application"
-./mvnw -q -B -DskipTests install >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+./mvnw -q -B -DskipTests -pl sample-app,leader-election-test-support -am install >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 jar="$(ls sample-app/target/sample-app-*.jar | grep -v original | head -1)"
 cp_file="$work/test-support.classpath"
 ./mvnw -q -B -pl leader-election-test-support dependency:build-classpath \
@@ -62,6 +62,7 @@ for i in 1 2 3; do
     --sample.cleanup.interval=1s \
     >"$work/replica-$i.log" 2>&1 &
   pid_of[$i]=$!
+  disown "$!" # no "Killed" notice from the shell when the demo kills it
   port_of[$i]=$port
   pids+=($!)
 done
@@ -107,6 +108,7 @@ kill -KILL "${pid_of[$second]}"  # crash: no release, the lease must expire (6 s
 third="$(wait_for_leader 30000 "${last[@]}")"
 t1="$(now_ms)"
 [ -n "$third" ] || { echo "no takeover after the crash"; exit 1; }
-echo "   crash of replica-$second -> replica-$third leads after $((t1 - t0)) ms (lease duration 6000 ms)"
+echo "   crash of replica-$second -> replica-$third leads after $((t1 - t0)) ms (no release: the lease expired"
+echo "   6000 ms after the last renewal replica-$third saw, which came up to 1000 ms before the kill)"
 echo
 echo "Done. Logs were in $work (removed on exit)."

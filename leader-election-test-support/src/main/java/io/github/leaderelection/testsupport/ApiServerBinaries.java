@@ -1,0 +1,165 @@
+package io.github.leaderelection.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finds the directory holding {@code etcd} and {@code kube-apiserver}: the system property
+ * {@value #BIN_PROPERTY}, else the environment variable {@value #BIN_ENV}, else the cache
+ * entry {@code tools/apiserver/build.sh} would create for the versions in
+ * {@code tools/apiserver/versions.env}, built by that script on first use when Go is installed.
+ */
+final class ApiServerBinaries {
+
+    /** System property naming the binaries' directory (failsafe passes the Maven property). */
+    static final String BIN_PROPERTY = "leader.election.apiserver.bin";
+    /** Environment variable naming the binaries' directory. */
+    static final String BIN_ENV = "LEADER_ELECTION_APISERVER_BIN";
+    /** Cache root of tools/apiserver/build.sh, default {@code ~/.cache/leader-election}. */
+    static final String CACHE_ENV = "LEADER_ELECTION_CACHE";
+
+    private static final String VERSIONS_FILE = "tools/apiserver/versions.env";
+    // Used only when versions.env cannot be found above the working directory.
+    private static final String FALLBACK_KUBERNETES_VERSION = "v1.36.3";
+    private static final String FALLBACK_ETCD_VERSION = "v3.6.16";
+
+    private final UnaryOperator<String> env;
+    private final UnaryOperator<String> properties;
+
+    ApiServerBinaries(UnaryOperator<String> env, UnaryOperator<String> properties) {
+        this.env = env;
+        this.properties = properties;
+    }
+
+    /**
+     * The directory to use, or empty if none is configured and the default cache entry does
+     * not exist.
+     *
+     * @throws IllegalStateException if a directory is configured explicitly but lacks a binary:
+     *     that is a mistake to report, not a reason to skip
+     */
+    Optional<Path> locate() {
+        String configured = nonBlank(properties.apply(BIN_PROPERTY));
+        String source = "-D" + BIN_PROPERTY;
+        if (configured == null) {
+            configured = nonBlank(env.apply(BIN_ENV));
+            source = BIN_ENV;
+        }
+        if (configured != null) {
+            Path dir = Path.of(configured);
+            if (!holdsBinaries(dir)) {
+                throw new IllegalStateException(source + "=" + configured
+                        + " does not hold executable etcd and kube-apiserver binaries."
+                        + " tools/apiserver/build.sh prints the right directory.");
+            }
+            return Optional.of(dir);
+        }
+        Path dir = defaultDirectory();
+        if (holdsBinaries(dir)) {
+            return Optional.of(dir);
+        }
+        return build();
+    }
+
+    /**
+     * Runs tools/apiserver/build.sh, so that {@code ./mvnw verify} on a fresh machine with Go
+     * gets a real server rather than skipping. The script caches by version and holds a lock,
+     * so concurrent test JVMs build once. Empty when the script or Go is missing, or it failed.
+     */
+    private Optional<Path> build() {
+        Path script = findUpwards("tools/apiserver/build.sh");
+        if (script == null || !onPath("go")) {
+            return Optional.empty();
+        }
+        System.err.println("[leader-election] No API server binaries yet: running " + script
+                + " once (a cold build takes 5-20 minutes; later runs reuse the cache).");
+        try {
+            Process p = new ProcessBuilder("bash", script.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() != 0 || out.isEmpty()) {
+                System.err.println("[leader-election] " + script + " failed (exit " + p.exitValue() + ")");
+                return Optional.empty();
+            }
+            Path dir = Path.of(out.substring(out.lastIndexOf('\n') + 1));
+            return holdsBinaries(dir) ? Optional.of(dir) : Optional.empty();
+        } catch (IOException e) {
+            System.err.println("[leader-election] could not run " + script + ": " + e);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private boolean onPath(String command) {
+        String path = env.apply("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code relative} in the working directory or the nearest directory above it. */
+    private Path findUpwards(String relative) {
+        for (Path dir = Path.of(properties.apply("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path file = dir.resolve(relative);
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    /** Where tools/apiserver/build.sh puts the binaries by default. */
+    Path defaultDirectory() {
+        String cache = nonBlank(env.apply(CACHE_ENV));
+        Path cacheRoot = cache != null ? Path.of(cache)
+                : Path.of(properties.apply("user.home"), ".cache", "leader-election");
+        Map<String, String> versions = versions();
+        return cacheRoot.resolve("apiserver")
+                .resolve("kubernetes-" + versions.getOrDefault("KUBERNETES_VERSION", FALLBACK_KUBERNETES_VERSION)
+                        + "-etcd-" + versions.getOrDefault("ETCD_VERSION", FALLBACK_ETCD_VERSION))
+                .resolve("bin");
+    }
+
+    private static boolean holdsBinaries(Path dir) {
+        return Files.isExecutable(dir.resolve("etcd")) && Files.isExecutable(dir.resolve("kube-apiserver"));
+    }
+
+    /** KEY=VALUE lines of versions.env in the working directory or one above it (Maven runs in the module). */
+    private Map<String, String> versions() {
+        Map<String, String> versions = new HashMap<>();
+        Path file = findUpwards(VERSIONS_FILE);
+        if (file != null) {
+            try {
+                for (String line : Files.readAllLines(file)) {
+                    int eq = line.indexOf('=');
+                    if (!line.startsWith("#") && eq > 0) {
+                        versions.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + file, e);
+            }
+        }
+        return versions;
+    }
+
+    private static String nonBlank(String value) {
+        // Failsafe passes an empty property when the Maven property is not set.
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

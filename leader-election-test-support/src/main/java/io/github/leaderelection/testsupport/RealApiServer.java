@@ -1,0 +1,39 @@
+package io.github.leaderelection.testsupport;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs a test class against a real Kubernetes API server, shared by all such classes of the
+ * test run, and injects an {@link ApiServerHandle} into test and lifecycle method parameters,
+ * constructor parameters, and fields of that type.
+ *
+ * <pre>{@code
+ * @RealApiServer
+ * class LeaseIT {
+ *     @Test
+ *     void createsLease(ApiServerHandle server) throws Exception {
+ *         CoordinationV1Api api = new CoordinationV1Api(server.restrictedClient());
+ *         String name = server.uniqueName("lease");
+ *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Where the server comes from, and what happens without one (skip, or fail on CI), is
+ * described in {@link RealApiServerExtension}. Tagged {@code real-apiserver} for filtering.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(RealApiServerExtension.class)
+@Tag("real-apiserver")
+public @interface RealApiServer {
+}
