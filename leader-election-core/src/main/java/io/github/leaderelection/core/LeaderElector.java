@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -90,7 +92,8 @@ public final class LeaderElector implements AutoCloseable {
   private long cooldownUntil = Long.MIN_VALUE;
   private long candidacyStart;
   private String lastNotifiedHolder = "";
-  private String lastLoggedForbidden;
+  private final Map<String, String> loggedForbidden = new HashMap<>(); // operation -> message
+  private String lastErrorOperation;
 
   private LeaderElector(Builder b) {
     this.config = b.config;
@@ -410,7 +413,7 @@ public final class LeaderElector implements AutoCloseable {
         Instant acquired = ours && old.acquireTime() != null ? old.acquireTime() : now;
         written = store.update(current, new LeaseRecord(identity, leaseDurationSeconds(), acquired, now, transitions));
       }
-      succeeded();
+      succeeded("acquire");
       becomeLeader(written, sentAt);
     } catch (LeaseStoreException.Conflict e) {
       // Somebody else wrote first; read again and wait for that record to expire.
@@ -518,7 +521,7 @@ public final class LeaderElector implements AutoCloseable {
   }
 
   private void renewed(Acting a, VersionedLease written, long sentAt) {
-    succeeded();
+    succeeded("renew");
     observe(written);
     long now = ticker.nanoTime();
     if (acting != a) {
@@ -629,7 +632,7 @@ public final class LeaderElector implements AutoCloseable {
   private boolean refresh() {
     try {
       VersionedLease lease = store.get();
-      succeeded();
+      succeeded("get");
       if (lease == null) {
         markAbsent();
       } else {
@@ -842,18 +845,25 @@ public final class LeaderElector implements AutoCloseable {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private void succeeded() {
-    lastError = null;
-    lastLoggedForbidden = null;
+  /**
+   * An operation worked. A read that works says nothing about a write that failed, so only
+   * the same operation, or a successful write, clears an error.
+   */
+  private void succeeded(String operation) {
+    loggedForbidden.remove(operation);
+    if (operation.equals(lastErrorOperation) || !operation.equals("get")) {
+      lastError = null;
+      lastErrorOperation = null;
+    }
   }
 
   private void failed(String operation, LeaseStoreException e) {
     lastError = e.getMessage();
+    lastErrorOperation = operation;
     notifyObserver(o -> o.apiError(operation, e.status()));
     if (e instanceof LeaseStoreException.Forbidden) {
-      // A missing permission does not fix itself: say it loudly, once per distinct cause.
-      if (!Objects.equals(e.getMessage(), lastLoggedForbidden)) {
-        lastLoggedForbidden = e.getMessage();
+      // A missing permission does not fix itself: say it loudly, once until that operation works.
+      if (!e.getMessage().equals(loggedForbidden.put(operation, e.getMessage()))) {
         log.error("Leader election for {} is not permitted: {}", store.describe(), e.getMessage());
       }
     } else if (acting != null) {

@@ -11,14 +11,17 @@ import org.springframework.util.StringUtils;
  * {@link Mode#ALWAYS_LEADER}. Resolved when beans are created, at run time, never in a bean
  * condition (AOT evaluates those at build time).
  */
-final class ElectionModes {
+public final class ElectionModes {
 
   static final String KUBECONFIG_PROPERTY = "leader.election.kubeconfig";
 
   private ElectionModes() {}
 
-  /** The configured mode, {@code auto} resolved. */
-  static Mode resolve(Mode configured, Environment environment) {
+  /**
+   * The configured mode, {@code auto} resolved: the mode the election runs in. Public for
+   * the actuator endpoint, which reports it.
+   */
+  public static Mode resolve(Mode configured, Environment environment) {
     if (configured != Mode.AUTO) {
       return configured;
     }

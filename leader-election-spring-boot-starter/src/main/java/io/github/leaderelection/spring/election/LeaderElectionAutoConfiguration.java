@@ -9,6 +9,7 @@ import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.core.LeadershipListener;
 import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.diagnostics.RbacDiagnosingLeaseStore;
 import io.github.leaderelection.spring.election.LeaderElectionProperties.Mode;
 import io.kubernetes.client.openapi.ApiClient;
 import java.time.Duration;
@@ -32,7 +33,8 @@ import org.springframework.core.env.Environment;
  * {@link LeaderElector}, the {@link LeaderElection} view of it and the
  * {@link LeaderElectionLifecycle} that runs it. Each backs off when the application defines
  * its own bean of that type. Every {@link LeadershipListener} bean is registered on the
- * elector, before the listener that publishes the application events.
+ * elector, before the listener that publishes the application events, and every
+ * {@link ElectionObserver} bean (metrics, tracing) is given to the elector, in order.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "leader.election.enabled", matchIfMissing = true)
@@ -104,13 +106,18 @@ public final class LeaderElectionAutoConfiguration {
     return new InMemoryLeaseStore(config);
   }
 
-  /** The core elector; closed when the context closes if the lifecycle did not stop it. */
+  /**
+   * The core elector; closed when the context closes if the lifecycle did not stop it. Its
+   * store explains refused requests (HTTP 403) with the RBAC to apply, see
+   * {@link RbacDiagnosingLeaseStore}.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   LeaderElector leaderElector(ElectionConfig config, LeaseStore leaseStore,
-      ObjectProvider<ElectionObserver> observer) {
-    LeaderElector.Builder builder = LeaderElector.builder(config, leaseStore);
-    observer.ifAvailable(builder::observer);
+      ObjectProvider<ElectionObserver> observers) {
+    LeaderElector.Builder builder = LeaderElector.builder(config,
+        new RbacDiagnosingLeaseStore(leaseStore, config.namespace(), config.leaseName()));
+    observers.orderedStream().forEach(builder::observer);
     return builder.build();
   }
 
@@ -124,7 +131,8 @@ public final class LeaderElectionAutoConfiguration {
   @ConditionalOnMissingBean
   LeaderElectionLifecycle leaderElectionLifecycle(LeaderElector elector, LeaderElection leaderElection,
       LeaderElectionProperties properties, Environment environment,
-      ObjectProvider<LeadershipListener> listeners, ApplicationEventPublisher publisher) {
+      ObjectProvider<LeadershipListener> listeners, ApplicationEventPublisher publisher,
+      ObjectProvider<LeaseStore> leaseStore) {
     Mode mode = ElectionModes.resolve(properties.getMode(), environment);
     Duration awaitTimeout = awaitTimeout(properties, mode);
     return new LeaderElectionLifecycle(elector, mode != Mode.NEVER_LEADER, awaitTimeout, () -> {
@@ -132,7 +140,36 @@ public final class LeaderElectionAutoConfiguration {
       // Last, so the lost event follows the end of leader work (@LeaderOnly tracking).
       all.add(new EventPublishingListener(publisher, leaderElection));
       return all;
-    });
+    }, preflightStore(elector, leaseStore.getIfUnique()));
+  }
+
+  /**
+   * The lease store to check permissions with before competing, when it is the elector's
+   * lease (an application's own elector may elect on another).
+   */
+  private static LeaseStore preflightStore(LeaderElector elector, LeaseStore store) {
+    ElectionConfig config = elector.config();
+    boolean sameLease = store != null && store.describe().equals(config.namespace() + "/" + config.leaseName());
+    return sameLease ? store : null;
+  }
+
+  /**
+   * Kubernetes Events "became leader" and "stopped leading" on the Lease, when enabled and
+   * electing on Kubernetes. Recording never delays or affects the election.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBooleanProperty(name = "leader.election.events.kubernetes.enabled")
+  KubernetesEventRecorder leaderElectionKubernetesEventRecorder(ElectionConfig config,
+      LeaderElectionProperties properties, ObjectProvider<ApiClient> apiClient, Environment environment) {
+    if (ElectionModes.resolve(properties.getMode(), environment) != Mode.KUBERNETES) {
+      log.info("leader.election.events.kubernetes.enabled is set, but the election does not run on"
+          + " Kubernetes: no events are recorded");
+      return KubernetesEventRecorder.disabled(config);
+    }
+    ApiClient client = apiClient.getIfAvailable(
+        () -> KubernetesApiClients.create(properties.getKubeconfig(), environment));
+    return new KubernetesEventRecorder(client, config);
   }
 
   /**

@@ -3,6 +3,10 @@ package io.github.leaderelection.spring.election;
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.core.LeadershipListener;
+import io.github.leaderelection.core.LeaseStore;
+import io.github.leaderelection.core.LeaseStoreException;
+import io.github.leaderelection.spring.diagnostics.LeaseAccessDeniedException;
+import io.github.leaderelection.spring.diagnostics.RbacAdvice;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,6 +40,18 @@ import org.springframework.context.SmartLifecycle;
  *       and any late run is skipped because this instance no longer leads).</li>
  * </ul>
  *
+ * <h2>Permission pre-flight</h2>
+ * Before competing, {@link #start()} reads the lease once through the given store. When the
+ * API server refuses (HTTP 403), startup fails with a {@link LeaseAccessDeniedException},
+ * which a failure analyzer explains with the Role and RoleBinding to apply: a missing
+ * permission does not fix itself, and an instance that cannot read its lease never leads,
+ * so failing the rollout of the first pod beats a fleet of silent followers. It is one GET,
+ * bounded by the request timeout. Any other outcome lets startup go on: a missing lease
+ * (404) is normal before the first leader creates it, and an unreachable or failing server
+ * is retried by the elector, which never gives up. Verbs other than {@code get} are not
+ * probed (that would take writes or access reviews); when one is refused later, the elector
+ * logs the same advice at ERROR.
+ *
  * <p>The core elector cannot be restarted: after {@link #stop()} the context must be closed.
  */
 public class LeaderElectionLifecycle implements SmartLifecycle {
@@ -49,6 +65,7 @@ public class LeaderElectionLifecycle implements SmartLifecycle {
   private final boolean compete;
   private final Duration awaitTimeout;
   private final Supplier<List<LeadershipListener>> listeners;
+  private final LeaseStore preflightStore;
   private volatile boolean running;
   private boolean started;
 
@@ -60,10 +77,24 @@ public class LeaderElectionLifecycle implements SmartLifecycle {
    */
   public LeaderElectionLifecycle(LeaderElector elector, boolean compete, Duration awaitTimeout,
       Supplier<List<LeadershipListener>> listeners) {
+    this(elector, compete, awaitTimeout, listeners, null);
+  }
+
+  /**
+   * @param elector the elector to start and close
+   * @param compete false to never start competing (never-leader mode)
+   * @param awaitTimeout how long {@link #start()} waits for leadership, or null not to wait
+   * @param listeners listeners to register on the elector before it starts, in order
+   * @param preflightStore the store of the elector's lease, read once before competing to
+   *     fail startup on a refused permission; null for no pre-flight
+   */
+  public LeaderElectionLifecycle(LeaderElector elector, boolean compete, Duration awaitTimeout,
+      Supplier<List<LeadershipListener>> listeners, LeaseStore preflightStore) {
     this.elector = elector;
     this.compete = compete;
     this.awaitTimeout = awaitTimeout;
     this.listeners = listeners;
+    this.preflightStore = preflightStore;
   }
 
   @Override
@@ -85,9 +116,26 @@ public class LeaderElectionLifecycle implements SmartLifecycle {
           config.identity(), config.namespace(), config.leaseName());
       return;
     }
+    preflight(config);
     elector.start();
     if (awaitTimeout != null) {
       awaitLeadership(config);
+    }
+  }
+
+  /** See "Permission pre-flight" in the class documentation. */
+  private void preflight(ElectionConfig config) {
+    if (preflightStore == null) {
+      return;
+    }
+    try {
+      preflightStore.get();
+    } catch (LeaseStoreException.Forbidden e) {
+      running = false;
+      throw new LeaseAccessDeniedException(RbacAdvice.of(e, config.namespace(), config.leaseName()), e);
+    } catch (LeaseStoreException e) {
+      log.debug("Leader election pre-flight read of {} failed; the elector keeps trying: {}",
+          preflightStore.describe(), e.getMessage());
     }
   }
 

@@ -108,6 +108,10 @@ public class LeaderElectionProperties {
    */
   private String kubeconfig;
 
+  private final Events events = new Events();
+
+  private final Health health = new Health();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -226,6 +230,63 @@ public class LeaderElectionProperties {
 
   public void setKubeconfig(String kubeconfig) {
     this.kubeconfig = kubeconfig;
+  }
+
+  public Events getEvents() {
+    return events;
+  }
+
+  public Health getHealth() {
+    return health;
+  }
+
+  /** Events about the election, beyond the application events, which are always published. */
+  public static class Events {
+
+    private final Kubernetes kubernetes = new Kubernetes();
+
+    public Kubernetes getKubernetes() {
+      return kubernetes;
+    }
+
+    /** Kubernetes Events on the Lease. */
+    public static class Kubernetes {
+
+      /**
+       * Whether to record Kubernetes Events on the Lease when this instance becomes leader
+       * or stops leading (reason 'LeaderElection'). Needs 'create' on 'events' in the lease's
+       * namespace; failures are logged and never affect the election.
+       */
+      private boolean enabled = false;
+
+      public boolean isEnabled() {
+        return enabled;
+      }
+
+      public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+      }
+    }
+  }
+
+  /** The 'leaderElection' health contributor (with spring-boot-health on the classpath). */
+  public static class Health {
+
+    /**
+     * How long past the lease duration the leader may go without a successful renewal
+     * before the health contributor reports DOWN. The elector itself stops leading at the
+     * renew deadline, so only a stuck elector gets there; meant for a liveness probe.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration renewalGrace = Duration.ofSeconds(20);
+
+    public Duration getRenewalGrace() {
+      return renewalGrace;
+    }
+
+    public void setRenewalGrace(Duration renewalGrace) {
+      this.renewalGrace = renewalGrace;
+    }
   }
 
   /** How leadership is decided. */

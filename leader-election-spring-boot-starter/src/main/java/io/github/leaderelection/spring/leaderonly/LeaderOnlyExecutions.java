@@ -6,10 +6,13 @@ import io.github.leaderelection.core.LossReason;
 import io.github.leaderelection.spring.LeaderOnly;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -26,7 +29,8 @@ import org.springframework.core.Ordered;
  * on shutdown leader work ends before the lease is released.
  *
  * <p>The counters are for metrics: {@link #skippedCount()}, {@link #skippedCounts()},
- * {@link #executedCount()}, {@link #runningCount()}.
+ * {@link #executedCount()}, {@link #runningCount()}; an {@link InvocationListener} hears of
+ * each call as it is decided.
  */
 public class LeaderOnlyExecutions implements LeadershipListener, Ordered {
 
@@ -46,7 +50,21 @@ public class LeaderOnlyExecutions implements LeadershipListener, Ordered {
     }
   }
 
+  /** Hears of each {@link LeaderOnly} call once its leadership check decided it. */
+  @FunctionalInterface
+  public interface InvocationListener {
+
+    /**
+     * Called on the calling thread, before the method runs or is skipped: must be fast.
+     *
+     * @param method the method, as "SimpleClassName.method"
+     * @param executed true when the method runs, false when it is skipped
+     */
+    void invoked(String method, boolean executed);
+  }
+
   private final Duration lossTimeout;
+  private final List<InvocationListener> invocationListeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final Set<Execution> running = new HashSet<>(); // guarded by lock
   private final LongAdder skipped = new LongAdder();
@@ -80,13 +98,34 @@ public class LeaderOnlyExecutions implements LeadershipListener, Ordered {
       e.term = term;
       lock.notifyAll(); // a waiting loss re-evaluates whether this call belongs to its term
     }
+    notifyInvoked(e.method, true);
   }
 
   /** The check failed: the call is skipped. */
   void skipped(Execution e) {
     skipped.increment();
     skippedByMethod.computeIfAbsent(e.method, m -> new LongAdder()).increment();
-    exit(e);
+    try {
+      notifyInvoked(e.method, false);
+    } finally {
+      exit(e);
+    }
+  }
+
+  private void notifyInvoked(String method, boolean executed) {
+    for (InvocationListener l : invocationListeners) {
+      try {
+        l.invoked(method, executed);
+      } catch (RuntimeException ex) {
+        // Metrics must never break the application's call.
+        log.warn("@LeaderOnly invocation listener {} failed", l, ex);
+      }
+    }
+  }
+
+  /** Adds a listener that hears of every later {@link LeaderOnly} call, e.g. for metrics. */
+  public void addInvocationListener(InvocationListener listener) {
+    invocationListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** The call returned or threw. */

@@ -63,8 +63,12 @@ class ReadmeConfigurationTableTests {
       JsonObject root = JsonParser.parseReader(r).getAsJsonObject();
       for (JsonElement e : root.getAsJsonArray("properties")) {
         JsonObject p = e.getAsJsonObject();
+        String name = p.get("name").getAsString();
+        if (!name.startsWith("leader.")) {
+          continue; // management.* entries belong to Spring Boot's own documentation
+        }
         JsonElement d = p.get("defaultValue");
-        defaults.put(p.get("name").getAsString(), d == null || d.isJsonNull() ? null : d.getAsString());
+        defaults.put(name, d == null || d.isJsonNull() ? null : d.getAsString());
       }
     }
     return defaults;

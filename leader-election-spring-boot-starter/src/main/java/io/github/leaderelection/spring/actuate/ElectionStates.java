@@ -1,0 +1,43 @@
+package io.github.leaderelection.spring.actuate;
+
+import io.github.leaderelection.core.ElectionStatus;
+import java.time.Duration;
+
+/** How the actuator names an election's state; shared by the health contributor and the endpoint. */
+final class ElectionStates {
+
+  private ElectionStates() {}
+
+  /**
+   * {@code leader} while the acting leader (time-bounded), {@code follower} while competing
+   * otherwise, {@code not-competing} before the start or in never-leader mode, {@code closed}
+   * once stopped.
+   */
+  static String of(ElectionStatus status) {
+    return switch (status.state()) {
+      case NEW -> "not-competing";
+      case CLOSED -> "closed";
+      case RUNNING -> status.leader() ? "leader" : "follower";
+    };
+  }
+
+  /** A duration as in properties: "15s", "1500ms". */
+  static String format(Duration d) {
+    if (d == null) {
+      return null;
+    }
+    return d.toMillisPart() == 0 && d.toNanosPart() == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  /**
+   * The first line of an error: the elector's last error may carry RBAC advice with YAML,
+   * which belongs in the log, not in a health detail.
+   */
+  static String firstLine(String message) {
+    if (message == null) {
+      return null;
+    }
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end).stripTrailing();
+  }
+}
