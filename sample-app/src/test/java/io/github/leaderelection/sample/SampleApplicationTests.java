@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.leaderelection.spring.LeaderElection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** With no cluster and no kubeconfig, the sample runs as the only leader (mode auto). */
-@SpringBootTest(properties = {"sample.cleanup.interval=100ms", "spring.main.web-application-type=none"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"sample.cleanup.interval=100ms"})
 class SampleApplicationTests {
 
   @Autowired
@@ -18,6 +24,23 @@ class SampleApplicationTests {
 
   @Autowired
   CleanupJob job;
+
+  @LocalServerPort
+  int port;
+
+  @Test
+  void livenessIncludesTheElectionAndTheLeaderEndpointAnswers() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String liveness = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+        + "/actuator/health/liveness")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(liveness).contains("\"status\":\"UP\"");
+    HttpResponse<String> leader = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+        + "/leader")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(leader.body()).contains("\"leader\":true");
+    HttpResponse<String> stepDown = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+        + "/actuator/leader")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(stepDown.statusCode()).as("step down is off unless enabled").isNotEqualTo(200);
+  }
 
   @Test
   void withoutAClusterItIsTheLeaderAndRunsTheJob() {
