@@ -16,7 +16,8 @@ record CandidateArgs(
     Duration retryPeriod,
     Duration workInterval,
     Duration workDuration,
-    Duration wallOffset) {
+    Duration wallOffset,
+    boolean traceActing) {
 
   static CandidateArgs parse(String[] args) {
     Map<String, String> m = new HashMap<>();
@@ -36,7 +37,8 @@ record CandidateArgs(
         Duration.ofMillis(Long.parseLong(required(m, "retry-period"))),
         Duration.ofMillis(Long.parseLong(m.getOrDefault("work-interval-ms", "0"))),
         Duration.ofMillis(Long.parseLong(m.getOrDefault("work-duration-ms", "50"))),
-        Duration.ofMillis(Long.parseLong(m.getOrDefault("wall-offset-ms", "0"))));
+        Duration.ofMillis(Long.parseLong(m.getOrDefault("wall-offset-ms", "0"))),
+        Boolean.parseBoolean(m.getOrDefault("trace-acting", "false")));
   }
 
   private static String required(Map<String, String> m, String name) {

@@ -1,0 +1,125 @@
+package io.github.leaderelection.chaos;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One chaos run: how many candidates, which program, the election timings, the seed and the
+ * number of faults.
+ *
+ * @param implementation name of the elector under test ({@code ours}, {@code client-java}, ...)
+ * @param candidateClasspath classpath of the candidate JVMs
+ * @param candidateMain main class of the candidate program
+ * @param traced whether the candidate prints the elector-thread lines ({@code --trace-acting})
+ * @param wallOffsets whether candidates get wall-clock offsets (programs that cannot inject a
+ *     clock refuse them)
+ * @param candidates number of candidate processes (at least 5)
+ * @param leaseDuration LD
+ * @param renewDeadline RD
+ * @param retryPeriod RP
+ * @param seed seed of the fault injector
+ * @param faults number of faults to inject
+ * @param workInterval pause between leader-only executions
+ * @param workDuration length of one leader-only execution
+ * @param recoverySlack what the liveness bound allows beyond LD + RP after a heal (JVM start,
+ *     2 shared cores, watch re-establishment)
+ * @param runDirectory where transcripts, stderr files and the fault log go
+ * @param excluded fault types left out of the plan (to study an elector past a fault that
+ *     stops it for good); empty for the CI and soak profiles
+ */
+public record ChaosConfig(
+    String implementation,
+    String candidateClasspath,
+    String candidateMain,
+    boolean traced,
+    boolean wallOffsets,
+    int candidates,
+    Duration leaseDuration,
+    Duration renewDeadline,
+    Duration retryPeriod,
+    long seed,
+    int faults,
+    Duration workInterval,
+    Duration workDuration,
+    Duration recoverySlack,
+    Path runDirectory,
+    java.util.Set<FaultType> excluded) {
+
+  public ChaosConfig {
+    if (candidates < 2) {
+      throw new IllegalArgumentException("candidates must be at least 2");
+    }
+    excluded = java.util.Set.copyOf(excluded);
+  }
+
+  /** The same with {@code types} left out of the plan. */
+  public ChaosConfig excluding(java.util.Set<FaultType> types) {
+    return new ChaosConfig(implementation, candidateClasspath, candidateMain, traced, wallOffsets, candidates,
+        leaseDuration, renewDeadline, retryPeriod, seed, faults, workInterval, workDuration, recoverySlack,
+        runDirectory, types);
+  }
+
+  /**
+   * The fast timings 4 s / 3 s / 1 s and the defaults of the CI profile. Wall-clock offsets are
+   * used with traced candidates (ours); the other programs refuse them.
+   */
+  public static ChaosConfig fast(String implementation, String classpath, String main, boolean traced,
+      long seed, int faults, Path runDirectory) {
+    return new ChaosConfig(implementation, classpath, main, traced, traced, 5,
+        Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(1),
+        seed, faults, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofSeconds(4), runDirectory,
+        java.util.Set.of());
+  }
+
+  /** Reads a classpath file written by {@code dependency:build-classpath}. */
+  public static String readClasspath(Path file) {
+    try {
+      return Files.readString(file).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the candidate classpath " + file, e);
+    }
+  }
+
+  /** The command line of one candidate JVM. */
+  public List<String> command(Path kubeconfig, String namespace, String lease, String identity, long wallOffsetMillis) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java,
+        // Small and cheap: 5+ JVMs share 2 cores with etcd, kube-apiserver and the runner.
+        "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-cp", candidateClasspath, candidateMain,
+        "--kubeconfig", kubeconfig.toString(),
+        "--namespace", namespace,
+        "--lease", lease,
+        "--identity", identity,
+        "--lease-duration", Long.toString(leaseDuration.toSeconds()),
+        "--renew-deadline", Long.toString(renewDeadline.toMillis()),
+        "--retry-period", Long.toString(retryPeriod.toMillis()),
+        "--work-interval-ms", Long.toString(workInterval.toMillis()),
+        "--work-duration-ms", Long.toString(workDuration.toMillis()),
+        "--wall-offset-ms", Long.toString(wallOffsetMillis)));
+    if (traced) {
+      cmd.add("--trace-acting");
+      cmd.add("true");
+    }
+    return cmd;
+  }
+
+  long ld() {
+    return leaseDuration.toNanos();
+  }
+
+  long rd() {
+    return renewDeadline.toNanos();
+  }
+
+  long rp() {
+    return retryPeriod.toNanos();
+  }
+}

@@ -1,0 +1,159 @@
+package io.github.leaderelection.chaos;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One injected fault, as logged by the injector. Times are monotonic nanos.
+ */
+public final class Fault {
+
+  /** A lease write made by the admin as part of a fault. */
+  public record LeaseEdit(String what, long sentAt, long ackAt, String holderBefore) {
+
+    /** Whether the write left the lease free (holder null or ""). */
+    public boolean clearsHolder() {
+      return what.startsWith("null spec") || what.startsWith("holder \"\"");
+    }
+
+    /** Whether it deleted the lease. */
+    public boolean deletes() {
+      return what.startsWith("delete");
+    }
+  }
+
+  /** A SIGSTOP..SIGCONT window of one process. */
+  public record Freeze(String identity, long stoppedAt, long continuedAt) {}
+
+  private final int id;
+  private final FaultType type;
+  private final long startedAt;
+  private String target = "-";
+  private boolean targetWasLeader;
+  private String leaderAtStart = "-";
+  private String detail = "";
+  private long healedAt = Long.MIN_VALUE;
+  private long boundNanos;
+  private long recoveredAt = Long.MIN_VALUE;
+  private boolean recoveryNeededWrite;
+  private final List<LeaseEdit> edits = new ArrayList<>();
+  private final List<Freeze> freezes = new ArrayList<>();
+  private final List<String> spawned = new ArrayList<>();
+
+  Fault(int id, FaultType type, long startedAt) {
+    this.id = id;
+    this.type = type;
+    this.startedAt = startedAt;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public FaultType type() {
+    return type;
+  }
+
+  public long startedAt() {
+    return startedAt;
+  }
+
+  public String target() {
+    return target;
+  }
+
+  Fault target(String target, boolean wasLeader) {
+    this.target = target;
+    this.targetWasLeader = wasLeader;
+    return this;
+  }
+
+  public boolean targetWasLeader() {
+    return targetWasLeader;
+  }
+
+  public String leaderAtStart() {
+    return leaderAtStart;
+  }
+
+  Fault leaderAtStart(String leader) {
+    this.leaderAtStart = leader == null ? "-" : leader;
+    return this;
+  }
+
+  public String detail() {
+    return detail;
+  }
+
+  Fault detail(String detail) {
+    this.detail = detail;
+    return this;
+  }
+
+  public long healedAt() {
+    return healedAt;
+  }
+
+  void healedAt(long nanos) {
+    this.healedAt = nanos;
+  }
+
+  /** The liveness bound counted from {@link #healedAt()}. */
+  public long boundNanos() {
+    return boundNanos;
+  }
+
+  void boundNanos(long nanos) {
+    this.boundNanos = nanos;
+  }
+
+  /** When an acting leader was confirmed after the heal; MIN_VALUE if never. */
+  public long recoveredAt() {
+    return recoveredAt;
+  }
+
+  void recoveredAt(long nanos, boolean neededWrite) {
+    this.recoveredAt = nanos;
+    this.recoveryNeededWrite = neededWrite;
+  }
+
+  public boolean recoveryNeededWrite() {
+    return recoveryNeededWrite;
+  }
+
+  /** Heal to recovery, or -1 when it never recovered. */
+  public long recoveryNanos() {
+    return recoveredAt == Long.MIN_VALUE ? -1 : Math.max(0, recoveredAt - healedAt);
+  }
+
+  public List<LeaseEdit> edits() {
+    return edits;
+  }
+
+  void edit(LeaseEdit edit) {
+    edits.add(edit);
+  }
+
+  public List<Freeze> freezes() {
+    return freezes;
+  }
+
+  void freeze(Freeze freeze) {
+    freezes.add(freeze);
+  }
+
+  /** Identities of the fresh candidates this fault started. */
+  public List<String> spawned() {
+    return spawned;
+  }
+
+  void spawned(String identity) {
+    spawned.add(identity);
+  }
+
+  @Override
+  public String toString() {
+    return "#" + id + " " + type + " target=" + target + (targetWasLeader ? " (leader)" : "")
+        + (detail.isEmpty() ? "" : " " + detail);
+  }
+}
