@@ -78,7 +78,7 @@ final class Chart {
           impls.stream().map(i -> Bar.of(data.stats(i, p, "handover_ms"))).toList(), Double.NaN, null));
     }
     panel(g, new Rectangle(20, top, panelW, panelH), "Graceful handover: SIGTERM → new ELECTED", "ms (log scale)",
-        handover, true, 1);
+        handover, true, 0);
 
     // 2. crash failover, seconds, with the lease duration as reference
     List<Group> failover = new ArrayList<>();
@@ -88,7 +88,7 @@ final class Chart {
           Profile.byName(p).leaseSeconds(), "lease duration"));
     }
     panel(g, new Rectangle(20 + panelW + 10, top, panelW, panelH), "Crash failover: SIGKILL → new ELECTED",
-        "seconds", failover, false, 1);
+        "seconds; dashed red line: the lease duration", failover, false, 1);
 
     // 3. time to first leader
     List<Group> cold = new ArrayList<>();
@@ -105,7 +105,7 @@ final class Chart {
     List<Group> rss = new ArrayList<>();
     for (String p : profiles) {
       for (int n : data.loadSizes()) {
-        String label = p + ", " + n + " cand.";
+        String label = p + ", n=" + n;
         List<Bar> rq = new ArrayList<>();
         List<Bar> cp = new ArrayList<>();
         List<Bar> rs = new ArrayList<>();
@@ -204,7 +204,7 @@ final class Chart {
       g.setColor(GRID);
       g.drawLine(left, y, right, y);
       g.setColor(TEXT);
-      String label = format(tick, tick < 10 && !log ? Math.max(decimals, tick % 1 == 0 ? 0 : 1) : 0);
+      String label = format(tick, Math.abs(tick - Math.rint(tick)) < 1e-9 ? 0 : 1);
       g.drawString(label, left - 6 - fm.stringWidth(label), y + 4);
     }
     g.setColor(TEXT);
@@ -217,15 +217,6 @@ final class Chart {
       int nBars = grp.bars().size();
       int barW = Math.min(46, (groupW - 24) / Math.max(1, nBars));
       int startX = gx + (groupW - barW * nBars) / 2;
-      if (!Double.isNaN(grp.reference())) {
-        int y = scale.y(grp.reference());
-        g.setColor(new Color(0xd62728));
-        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
-        g.drawLine(gx + 6, y, gx + groupW - 6, y);
-        g.setStroke(new BasicStroke(1));
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        g.drawString(grp.referenceLabel() + " " + format(grp.reference(), 0), gx + 8, y - 4);
-      }
       for (int bi = 0; bi < nBars; bi++) {
         Bar b = grp.bars().get(bi);
         int x = startX + bi * barW;
@@ -253,13 +244,22 @@ final class Chart {
         }
         // the median's value, above the whisker
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
-        String label = format(b.median(), b.median() < 10 ? Math.max(decimals, 1) : 0);
+        // one decimal where there is room for it (or where it matters: values below 10)
+        String label = format(b.median(), b.median() < 10 || (b.median() < 100 && barW >= 40) ? decimals : 0);
         int top = Double.isNaN(b.max()) ? y : Math.min(y, scale.y(b.max()));
         if (!Double.isNaN(b.p95())) {
           top = Math.min(top, scale.y(b.p95()));
         }
         int lw = g.getFontMetrics().stringWidth(label);
         g.drawString(label, cx - lw / 2, Math.max(plotTop + 10, top - 6));
+      }
+      if (!Double.isNaN(grp.reference())) {
+        int y = scale.y(grp.reference());
+        g.setColor(new Color(0xd62728));
+        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+        g.drawLine(gx + 6, y, gx + groupW - 6, y);
+        g.setStroke(new BasicStroke(1));
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       }
       g.setColor(TEXT);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));

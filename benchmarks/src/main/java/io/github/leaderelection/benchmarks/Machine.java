@@ -17,7 +17,9 @@ final class Machine {
   static void describe(Map<String, String> meta, Path repo, Duration backgroundSample) {
     meta.put("cpu_model", firstMatch(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
     meta.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    meta.put("memory", firstMatch(Path.of("/proc/meminfo"), "MemTotal").orElse("unknown"));
+    meta.put("memory", firstMatch(Path.of("/proc/meminfo"), "MemTotal")
+        .map(kb -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1048576.0))
+        .orElse("unknown"));
     meta.put("kernel", read(Path.of("/proc/sys/kernel/osrelease")).trim());
     meta.put("os", osRelease());
     meta.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")

@@ -292,9 +292,9 @@ final class Report {
 
   private static void appendRun(StringBuilder sb, Map<String, String> meta, Path runDir) {
     sb.append("\n### This run\n\n| | |\n|---|---|\n");
-    row(sb, "command", "`" + meta.getOrDefault("command", "?") + "`");
+    row(sb, "command", "`" + meta.getOrDefault("command", "?").trim() + "`");
     row(sb, "machine", meta.getOrDefault("cpu_model", "?") + ", " + meta.getOrDefault("cpus", "?") + " CPUs, "
-        + meta.getOrDefault("memory", "?") + " RAM; " + meta.getOrDefault("os", "?") + ", kernel "
+        + memory(meta.getOrDefault("memory", "?")) + " RAM; " + meta.getOrDefault("os", "?") + ", kernel "
         + meta.getOrDefault("kernel", "?"));
     row(sb, "JDK", meta.getOrDefault("java", "?"));
     row(sb, "API server", "kube-apiserver " + meta.getOrDefault("apiserver.KUBERNETES_VERSION", "?") + " + etcd "
@@ -318,6 +318,14 @@ final class Report {
         + meta.getOrDefault("loadavg_end", "?") + "; whole-machine CPU before the run "
         + meta.getOrDefault("background_cpu_start", "?") + ", after it " + meta.getOrDefault("background_cpu_end", "?"));
     row(sb, "raw results", "`" + runDir + "` (samples.csv, run.properties, candidate logs)");
+  }
+
+  /** "24684084 kB" (as /proc/meminfo says it) in GiB. */
+  private static String memory(String value) {
+    if (value.matches("\\d+ kB")) {
+      return String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(value.replaceAll("[^0-9]", "")) / 1048576.0);
+    }
+    return value;
   }
 
   private static void row(StringBuilder sb, String key, String value) {

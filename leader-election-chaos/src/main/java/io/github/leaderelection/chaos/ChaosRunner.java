@@ -121,7 +121,7 @@ public final class ChaosRunner {
     transcript.close();
     faultLog.close();
     RunRecord record = new RunRecord(cfg, lease, startedAt, firstLeaderAt, faultsStartedAt, endedAt,
-        System.currentTimeMillis() - wallStart, List.copyOf(logs), List.copyOf(faults), dir, aborted);
+        System.currentTimeMillis() - wallStart, wallStart, List.copyOf(logs), List.copyOf(faults), dir, aborted);
     RunArchive.write(record);
     return record;
   }

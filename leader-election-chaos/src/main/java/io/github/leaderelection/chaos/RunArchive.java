@@ -34,7 +34,7 @@ public final class RunArchive {
           c.workDuration().toMillis(), c.recoverySlack().toMillis(),
           String.join(",", c.excluded().stream().map(Enum::name).sorted().toList()));
       row(out, "run", run.lease(), run.startedAt(), run.firstLeaderAt(), run.faultsStartedAt(), run.endedAt(),
-          run.wallMillis(), run.aborted() == null ? "" : run.aborted());
+          run.wallMillis(), run.aborted() == null ? "" : run.aborted(), run.wallStartMillis());
       for (CandidateLog l : run.candidates()) {
         row(out, "candidate", l.identity(), l.slot(), l.spawnedAt(), l.wallOffsetMillis(), l.pid(), l.killedAt(),
             l.exitedAt());
@@ -63,6 +63,7 @@ public final class RunArchive {
     String lease = "?";
     String aborted = null;
     long[] times = new long[5];
+    long wallStart = 0;
     Map<String, CandidateLog> candidates = new LinkedHashMap<>();
     Map<Integer, Fault> faults = new LinkedHashMap<>();
     try (BufferedReader in = Files.newBufferedReader(dir.resolve(FILE), StandardCharsets.UTF_8)) {
@@ -81,6 +82,9 @@ public final class RunArchive {
               times[i] = Long.parseLong(f[2 + i]);
             }
             aborted = f.length > 7 && !f[7].isEmpty() ? f[7] : null;
+            // Older files lack the start: the transcript's last change is close enough.
+            wallStart = f.length > 8 ? Long.parseLong(f[8])
+                : Files.getLastModifiedTime(dir.resolve("transcript.txt")).toMillis() - times[4];
           }
           case "candidate" -> {
             CandidateLog l = new CandidateLog(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
@@ -125,7 +129,7 @@ public final class RunArchive {
     if (config == null) {
       throw new IllegalStateException("no config row in " + dir.resolve(FILE));
     }
-    return new RunRecord(config, lease, times[0], times[1], times[2], times[3], times[4],
+    return new RunRecord(config, lease, times[0], times[1], times[2], times[3], times[4], wallStart,
         List.copyOf(candidates.values()), new ArrayList<>(faults.values()), dir, aborted);
   }
 

@@ -13,6 +13,7 @@ import java.util.List;
  * @param faultsStartedAt when the first fault was injected
  * @param endedAt when the candidates were asked to stop
  * @param wallMillis wall time of the whole run
+ * @param wallStartMillis when the run started, epoch milliseconds
  * @param candidates every candidate process, in start order
  * @param faults the fault log
  * @param runDirectory transcripts and logs
@@ -26,6 +27,7 @@ public record RunRecord(
     long faultsStartedAt,
     long endedAt,
     long wallMillis,
+    long wallStartMillis,
     List<CandidateLog> candidates,
     List<Fault> faults,
     Path runDirectory,

@@ -234,7 +234,7 @@ class InvariantCheckerTest {
 
   private InvariantChecker.Result check() {
     ChaosConfig cfg = ChaosConfig.fast("test", "", "Main", true, 1, faults.size(), Path.of("target"));
-    RunRecord run = new RunRecord(cfg, "lease", 0, 0, 0, 100_000 * MS, 0, candidates, faults, Path.of("target"), null);
+    RunRecord run = new RunRecord(cfg, "lease", 0, 0, 0, 100_000 * MS, 0, 0, candidates, faults, Path.of("target"), null);
     return new InvariantChecker(run).check();
   }
 }
