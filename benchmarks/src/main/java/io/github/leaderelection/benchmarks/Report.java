@@ -105,7 +105,7 @@ final class Report {
     appendResources(sb, data, impls);
     appendTargets(sb, data, meta);
     appendAnomalies(sb, data);
-    appendRun(sb, meta, runDir);
+    appendRun(sb, meta, runDir, data);
     return sb.toString();
   }
 
@@ -290,7 +290,7 @@ final class Report {
     }
   }
 
-  private static void appendRun(StringBuilder sb, Map<String, String> meta, Path runDir) {
+  private static void appendRun(StringBuilder sb, Map<String, String> meta, Path runDir, Data data) {
     sb.append("\n### This run\n\n| | |\n|---|---|\n");
     row(sb, "command", "`" + meta.getOrDefault("command", "?").trim() + "`");
     row(sb, "machine", meta.getOrDefault("cpu_model", "?") + ", " + meta.getOrDefault("cpus", "?") + " CPUs, "
@@ -316,8 +316,20 @@ final class Report {
         + " min");
     row(sb, "machine load", "loadavg at start " + meta.getOrDefault("loadavg_start", "?") + ", at end "
         + meta.getOrDefault("loadavg_end", "?") + "; whole-machine CPU before the run "
-        + meta.getOrDefault("background_cpu_start", "?") + ", after it " + meta.getOrDefault("background_cpu_end", "?"));
+        + meta.getOrDefault("background_cpu_start", "?") + ", after it " + meta.getOrDefault("background_cpu_end", "?")
+        + loadDuringRun(data));
     row(sb, "raw results", "`" + runDir + "` (samples.csv, run.properties, candidate logs)");
+  }
+
+  /** The 1-minute load average taken before each trial (it includes this run's own processes). */
+  private static String loadDuringRun(Data data) {
+    List<Double> load = data.rows("loadavg1").stream().map(Results.Row::value).filter(v -> !Double.isNaN(v)).toList();
+    if (load.isEmpty()) {
+      return "";
+    }
+    Stats s = Stats.of(load);
+    return String.format(Locale.ROOT, "; 1-minute load average before each trial (this run's own processes"
+        + " included): median %.1f, p95 %.1f, max %.1f", s.median(), s.p95(), s.max());
   }
 
   /** "24684084 kB" (as /proc/meminfo says it) in GiB. */
