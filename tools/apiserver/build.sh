@@ -7,7 +7,7 @@
 #   LEADER_ELECTION_CACHE=/x build.sh   # cache root (default ~/.cache/leader-election)
 #
 # Needs Go (the version in the wrapper go.mod files, no toolchain download) and
-# the Go module proxy. See ../../../shared/design/real-apiserver.md for why.
+# the Go module proxy. Why a real server and how it is started: docs/real-apiserver.md.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,10 +19,18 @@ bin_dir="$cache_root/apiserver/kubernetes-$KUBERNETES_VERSION-etcd-$ETCD_VERSION
 
 log() { echo "[apiserver-build] $*" >&2; }
 
+# Captures each --version output before comparing it: `cmd | grep -q` under pipefail fails
+# whenever grep exits first and the command dies of SIGPIPE (etcd prints several lines).
+reports_version() {
+  local out
+  out="$("$1" --version 2>/dev/null)" || return 1
+  [[ "$out" == *"$2"* ]]
+}
+
 binaries_work() {
   [ -x "$bin_dir/kube-apiserver" ] && [ -x "$bin_dir/etcd" ] &&
-    "$bin_dir/kube-apiserver" --version 2>/dev/null | grep -qF "$KUBERNETES_VERSION" &&
-    "$bin_dir/etcd" --version 2>/dev/null | grep -qF "${ETCD_VERSION#v}"
+    reports_version "$bin_dir/kube-apiserver" "$KUBERNETES_VERSION" &&
+    reports_version "$bin_dir/etcd" "${ETCD_VERSION#v}"
 }
 
 if binaries_work; then

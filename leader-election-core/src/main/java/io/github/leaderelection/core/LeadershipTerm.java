@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param fencingToken the Lease's leaseTransitions after the acquiring write (rule 6); it grows
  *     with every change of holder, so a downstream system can reject writes that carry an
  *     older token than one it has seen
- * @param acquiredAt when the acquiring write was acknowledged, by this process's wall clock
+ * @param acquiredAt when the acquiring write was sent, by this process's wall clock
  */
 public record LeadershipTerm(
     String leaseName, String namespace, String identity, long fencingToken, Instant acquiredAt) {}

@@ -3,10 +3,15 @@ package io.github.leaderelection.core;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs tasks one at a time, in submission order, on a delegate executor of any kind (a
  * thread pool, virtual threads). Listener notifications need that order (rules 13, 15).
+ *
+ * <p>If the delegate rejects the drain, the queue is left ready for the next submission (it is
+ * not marked running), and the rejection reaches the caller: a rejection must never leave every
+ * later notification queued forever (rule 14).
  */
 final class SerialExecutor implements Executor {
 
@@ -27,7 +32,15 @@ final class SerialExecutor implements Executor {
       }
       running = true;
     }
-    delegate.execute(this::drain);
+    try {
+      delegate.execute(this::drain);
+    } catch (RejectedExecutionException | Error e) {
+      synchronized (tasks) {
+        tasks.remove(task);
+        running = false;
+      }
+      throw e;
+    }
   }
 
   private void drain() {
@@ -40,7 +53,12 @@ final class SerialExecutor implements Executor {
           return;
         }
       }
-      next.run();
+      try {
+        next.run();
+      } catch (RuntimeException | Error e) {
+        // A task's failure must not stop the tasks behind it; tasks log their own failures.
+        continue;
+      }
     }
   }
 }

@@ -11,6 +11,7 @@ final class Candidate {
   final String id;
   final FakeWorld.Lane thread;
   final FakeWorld.Lane events;
+  final FakeWorld.Lane io;
   final LeaderElector elector;
   final List<String> heard = Collections.synchronizedList(new ArrayList<>());
   final List<LeadershipTerm> terms = new ArrayList<>();
@@ -22,11 +23,13 @@ final class Candidate {
     this.id = config.identity();
     this.thread = world.lane(id);
     this.events = world.lane(id + "-events");
+    this.io = world.lane(id + "-io");
     this.elector = LeaderElector.builder(config, store)
         .ticker(world)
         .clock(world.wallClock(wallOffset))
         .scheduler(thread)
         .listenerExecutor(events)
+        .requestExecutor(io)
         .observer(new ElectionObserver() {
           @Override
           public void renewed(long sentAtNanos, Duration latency) {
@@ -56,6 +59,20 @@ final class Candidate {
 
   static ElectionConfig.Builder config(String lease, String id) {
     return ElectionConfig.builder(lease).namespace("default").identity(id);
+  }
+
+  /** Pauses the whole process (SIGSTOP, a long GC): every one of its threads. */
+  void pause() {
+    thread.freeze();
+    events.freeze();
+    io.freeze();
+  }
+
+  /** Resumes the whole process. */
+  void resume() {
+    thread.thaw();
+    events.thaw();
+    io.thaw();
   }
 
   Candidate start() {

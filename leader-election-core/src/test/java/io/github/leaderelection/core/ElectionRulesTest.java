@@ -482,7 +482,8 @@ class ElectionRulesTest extends FakeWorldTestBase {
     Candidate b = candidate("b").start();
     world.advance(Duration.ofSeconds(30));
     assertThat(b.isLeader()).isFalse();
-    world.advance(Duration.ofSeconds(30));
+    // 20 failures with the follower back-off (2, 4, then 8 s each): about 150 s in all.
+    world.advance(Duration.ofSeconds(130));
     assertThat(b.isLeader()).isTrue();
   }
 

@@ -98,6 +98,6 @@ class RealThreadsTest {
       e.start();
       await().atMost(Duration.ofSeconds(5)).until(e::isLeader);
     }
-    assertThat(made.get()).isEqualTo(2); // the elector thread and the listener thread
+    assertThat(made.get()).isEqualTo(3); // the election thread, the request thread, the listener thread
   }
 }
