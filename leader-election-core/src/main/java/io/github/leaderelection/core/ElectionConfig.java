@@ -46,6 +46,7 @@ public final class ElectionConfig {
   private final boolean releaseOnShutdown;
   private final Duration stepDownCooldown;
   private final Duration shutdownTimeout;
+  private final boolean waitBeforeCreate;
 
   private ElectionConfig(Builder b) {
     this.leaseName = b.leaseName;
@@ -58,6 +59,7 @@ public final class ElectionConfig {
     this.releaseOnShutdown = b.releaseOnShutdown;
     this.stepDownCooldown = b.stepDownCooldown != null ? b.stepDownCooldown : b.leaseDuration;
     this.shutdownTimeout = b.shutdownTimeout != null ? b.shutdownTimeout : b.renewDeadline;
+    this.waitBeforeCreate = b.waitBeforeCreate;
     validate();
   }
 
@@ -116,6 +118,40 @@ public final class ElectionConfig {
     return shutdownTimeout;
   }
 
+  /**
+   * Whether a candidate that finds the Lease missing at its first read waits one lease duration
+   * before creating it. A running candidate always waits after it saw the Lease deleted (whoever
+   * held it may still act); a brand-new one cannot know whether the Lease was just deleted under
+   * a live leader, so by default it creates it at once. Turn this on where Leases get deleted
+   * (namespace clean-ups, hand deletes) and a start delay of one lease duration is acceptable.
+   */
+  public boolean waitBeforeCreate() {
+    return waitBeforeCreate;
+  }
+
+  /**
+   * Timings that this elector accepts but that a client-go candidate sharing the same Lease could
+   * not follow (rule 26): client-go notices a renewal only when renewTime, marshalled to whole
+   * seconds, changes, so a retry period under one second, or less than about a second between
+   * renew deadline and lease duration, can make it miss renewals and take over while this
+   * candidate acts. Empty when nothing applies; the elector logs each at start.
+   */
+  public java.util.List<String> interoperabilityWarnings() {
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    if (retryPeriod.compareTo(Duration.ofSeconds(1)) < 0) {
+      warnings.add("retryPeriod (" + Durations.format(retryPeriod) + ") is under 1s: a client-go candidate on"
+          + " the same Lease sees renewTime in whole seconds and can miss renewals; use 1s or more if"
+          + " other implementations share this Lease");
+    }
+    if (leaseDuration.minus(renewDeadline).compareTo(Duration.ofSeconds(1)) <= 0) {
+      warnings.add("leaseDuration (" + Durations.format(leaseDuration) + ") minus renewDeadline ("
+          + Durations.format(renewDeadline) + ") is 1s or less: a client-go candidate on the same Lease,"
+          + " which sees renewTime in whole seconds, could take over while this leader still acts;"
+          + " keep at least 2s between them if other implementations share this Lease");
+    }
+    return java.util.List.copyOf(warnings);
+  }
+
   /** A builder holding this configuration's values. */
   public Builder toBuilder() {
     return new Builder(leaseName)
@@ -127,7 +163,8 @@ public final class ElectionConfig {
         .requestTimeout(requestTimeout)
         .releaseOnShutdown(releaseOnShutdown)
         .stepDownCooldown(stepDownCooldown)
-        .shutdownTimeout(shutdownTimeout);
+        .shutdownTimeout(shutdownTimeout)
+        .waitBeforeCreate(waitBeforeCreate);
   }
 
   @Override
@@ -264,6 +301,7 @@ public final class ElectionConfig {
     private boolean releaseOnShutdown = true;
     private Duration stepDownCooldown;
     private Duration shutdownTimeout;
+    private boolean waitBeforeCreate;
     private Function<String, String> env = System::getenv;
     private Path namespaceFile = SERVICE_ACCOUNT_NAMESPACE;
 
@@ -319,7 +357,16 @@ public final class ElectionConfig {
       return this;
     }
 
-    /** How long close() waits for lost-listeners before releasing; default RD. */
+    /** See {@link ElectionConfig#waitBeforeCreate()}; default false. */
+    public Builder waitBeforeCreate(boolean waitBeforeCreate) {
+      this.waitBeforeCreate = waitBeforeCreate;
+      return this;
+    }
+
+    /**
+     * How long close() and stepDown() wait for lost-listeners (leader work) before giving up;
+     * then the lease is not released but left to expire. Default RD.
+     */
     public Builder shutdownTimeout(Duration shutdownTimeout) {
       this.shutdownTimeout = shutdownTimeout;
       return this;

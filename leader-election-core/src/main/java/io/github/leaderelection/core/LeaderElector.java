@@ -127,6 +127,7 @@ public final class LeaderElector implements AutoCloseable {
     log.info("Starting leader election for lease {} as {} (leaseDuration={}, renewDeadline={}, retryPeriod={})",
         store.describe(), config.identity(), Durations.format(config.leaseDuration()),
         Durations.format(config.renewDeadline()), Durations.format(config.retryPeriod()));
+    config.interoperabilityWarnings().forEach(w -> log.warn("Leader election for lease {}: {}", store.describe(), w));
     thread.execute(() -> {
       feed.start();
       step(new Event.Start());

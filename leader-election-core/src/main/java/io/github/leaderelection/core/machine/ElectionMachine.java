@@ -134,7 +134,7 @@ public final class ElectionMachine {
     if (view.isOlder(lease != null ? lease.resourceVersion() : rv)) {
       return false; // an event older than what a read already showed (rule 15)
     }
-    view = lease == null ? view.absent(rv, now, leaseDuration) : view.present(lease, now);
+    view = lease == null ? view.absent(rv, now, leaseDuration, config.waitBeforeCreate()) : view.present(lease, now);
     String holder = view.holder();
     if (!holder.isEmpty() && !holder.equals(lastNotifiedHolder)) {
       lastNotifiedHolder = holder;

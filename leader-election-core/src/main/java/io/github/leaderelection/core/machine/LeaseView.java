@@ -44,18 +44,23 @@ public record LeaseView(boolean known, boolean needsRead, VersionedLease lease, 
    * The lease was seen absent. If it existed before, whoever held it may still be acting
    * (deleting a Lease ends nobody's term), and events may have been missed, so no one creates it
    * before {@code leaseDuration} after the absence was first seen, nor before the deleted
-   * record's own claim ran out (rule 11). A lease never seen is free at once.
+   * record's own claim ran out (rule 11). A lease never seen is free at once, unless
+   * {@code waitBeforeCreate}: then it too waits a lease duration.
    */
-  LeaseView absent(String deletedAt, long now, long leaseDurationNanos) {
+  LeaseView absent(String deletedAt, long now, long leaseDurationNanos, boolean waitBeforeCreate) {
     long rv = parse(deletedAt);
     long newRv = rv >= 0 ? rv : resourceVersion;
-    if (known && lease == null) {
+    if (known && lease == null && !needsRead) {
       return new LeaseView(true, false, null, changedAt, absentClaimUntil, highestTransitions, now, newRv);
     }
-    long claim = Long.MIN_VALUE;
-    if (known) {
+    long claim = waitBeforeCreate ? now + leaseDurationNanos : Long.MIN_VALUE;
+    if (known && lease != null) {
       long recordClaim = changedAt + lease.record().durationSeconds() * 1_000_000_000L;
       claim = Math.max(now + leaseDurationNanos, recordClaim);
+    } else if (known) {
+      // Our create lost a race, so someone created the lease; absent now, it was deleted since,
+      // possibly under a leader we never saw.
+      claim = now + leaseDurationNanos;
     }
     return new LeaseView(true, false, null, now, claim, highestTransitions, now, newRv);
   }
