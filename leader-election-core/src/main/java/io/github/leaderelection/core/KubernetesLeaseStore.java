@@ -1,15 +1,19 @@
 package io.github.leaderelection.core;
 
+import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.models.V1Lease;
-import io.kubernetes.client.openapi.models.V1LeaseSpec;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Watch;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Call;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesLeaseStore implements LeaseStore {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesLeaseStore.class);
-  private static final Type WATCH_TYPE = new TypeToken<Watch.Response<V1Lease>>() {}.getType();
+  // Events are read as plain JSON: the generated models reject fields they do not define (rule 25).
+  private static final Type WATCH_TYPE = new TypeToken<Watch.Response<JsonObject>>() {}.getType();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final Pattern FORBIDDEN_USER = Pattern.compile("User \"([^\"]*)\"");
 
   private final ApiClient apiClient;
@@ -47,6 +56,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
   private final OkHttpClient requestClient;
   private final OkHttpClient watchClient;
   private final Duration watchTimeout;
+  private final Duration requestTimeout;
 
   /** A store for the lease named in {@code config}, with its request timeout. */
   public KubernetesLeaseStore(ApiClient apiClient, ElectionConfig config) {
@@ -64,15 +74,21 @@ public final class KubernetesLeaseStore implements LeaseStore {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.name = Objects.requireNonNull(name, "name");
     this.api = new CoordinationV1Api(apiClient);
+    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    // TCP_NODELAY: a release (a GET then a PUT) must not wait out Nagle against delayed ACKs,
+    // which cost about 40 ms per handover.
+    SocketFactory noDelay = new NoDelaySocketFactory(apiClient.getHttpClient().socketFactory());
     // A call timeout bounds the whole request, retries and redirects included, so no request
     // can outlast the renew deadline.
     this.requestClient = apiClient.getHttpClient().newBuilder()
+        .socketFactory(noDelay)
         .callTimeout(requestTimeout)
         .build();
     // Server-side watch timeouts are spread over 5-10 minutes so candidates do not reconnect
     // together; the read timeout only has to exceed the bookmark interval (about a minute).
     this.watchTimeout = Duration.ofSeconds(300 + ThreadLocalRandom.current().nextInt(300));
     this.watchClient = apiClient.getHttpClient().newBuilder()
+        .socketFactory(noDelay)
         .callTimeout(Duration.ZERO)
         .readTimeout(watchTimeout.plusSeconds(30))
         .build();
@@ -86,7 +102,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
   @Override
   public VersionedLease get() throws LeaseStoreException {
     try {
-      return toVersioned(execute("get", api.readNamespacedLease(name, namespace).buildCall(null)));
+      return LeaseJson.toVersioned(execute("get", api.readNamespacedLease(name, namespace).buildCall(null), null));
     } catch (LeaseStoreException.NotFound e) {
       return null;
     } catch (ApiException e) {
@@ -96,13 +112,9 @@ public final class KubernetesLeaseStore implements LeaseStore {
 
   @Override
   public VersionedLease create(LeaseRecord record) throws LeaseStoreException {
-    V1Lease lease = new V1Lease()
-        .apiVersion("coordination.k8s.io/v1")
-        .kind("Lease")
-        .metadata(new V1ObjectMeta().name(name).namespace(namespace))
-        .spec(applyOwned(new V1LeaseSpec(), record));
+    JsonObject lease = LeaseJson.newLease(namespace, name, record);
     try {
-      return toVersioned(execute("create", api.createNamespacedLease(namespace, lease).buildCall(null)));
+      return LeaseJson.toVersioned(execute("create", api.createNamespacedLease(namespace, new V1Lease()).buildCall(null), lease));
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }
@@ -110,19 +122,15 @@ public final class KubernetesLeaseStore implements LeaseStore {
 
   @Override
   public VersionedLease update(VersionedLease current, LeaseRecord record) throws LeaseStoreException {
-    if (!(current.storeState() instanceof V1Lease read)) {
+    if (!(current.storeState() instanceof JsonObject read)) {
       throw new IllegalArgumentException("Not a lease read by this store: " + current);
     }
-    // Work on a copy of the whole object read, so every field we do not own is written back
-    // exactly as it was (rule 17), and the read object stays unchanged for a retry.
-    V1Lease lease = copy(read);
-    if (lease.getMetadata() == null) {
-      lease.setMetadata(new V1ObjectMeta().name(name).namespace(namespace));
-    }
-    lease.getMetadata().setResourceVersion(current.resourceVersion());
-    lease.setSpec(applyOwned(lease.getSpec() == null ? new V1LeaseSpec() : lease.getSpec(), record));
+    // A copy of the whole object read: every field we do not own, unknown ones included, is
+    // written back exactly as it was (rule 17), and the read object stays as it was for a retry.
+    JsonObject lease = LeaseJson.forUpdate(read, current.resourceVersion(), namespace, name, record);
     try {
-      return toVersioned(execute("update", api.replaceNamespacedLease(name, namespace, lease).buildCall(null)));
+      return LeaseJson.toVersioned(execute("update",
+          api.replaceNamespacedLease(name, namespace, new V1Lease()).buildCall(null), lease));
     } catch (ApiException e) {
       throw new IllegalStateException(e);
     }
@@ -139,10 +147,23 @@ public final class KubernetesLeaseStore implements LeaseStore {
 
   // --- requests -------------------------------------------------------------------------------
 
-  private V1Lease execute(String verb, Call template) throws LeaseStoreException {
-    Call call = requestClient.newCall(template.request());
+  /**
+   * Runs the request of {@code template} (its URL, method and authentication) on the client with
+   * the call timeout, with {@code body} as the JSON body when given, and reads the answer as JSON.
+   */
+  private JsonObject execute(String verb, Call template, JsonObject body) throws LeaseStoreException {
+    Request request = template.request();
+    if (body != null) {
+      RequestBody json = RequestBody.create(body.toString(), JSON_TYPE);
+      request = request.newBuilder().method(request.method(), json).build();
+    }
+    Call call = requestClient.newCall(request);
     try {
-      return apiClient.<V1Lease>execute(call, V1Lease.class).getData();
+      JsonObject answer = apiClient.<JsonObject>execute(call, JsonObject.class).getData();
+      if (answer == null) {
+        throw new LeaseStoreException(verb + " lease " + describe() + " failed: empty answer", 0, null);
+      }
+      return answer;
     } catch (ApiException e) {
       throw translate(verb, e);
     }
@@ -187,39 +208,17 @@ public final class KubernetesLeaseStore implements LeaseStore {
     return e.getMessage() == null ? "HTTP " + e.getCode() : e.getMessage();
   }
 
-  // --- mapping ----------------------------------------------------------------------------------
+  // --- mapping (kept for tests and callers holding client models) ----------------------------------
 
-  private V1Lease copy(V1Lease lease) {
-    return apiClient.getJSON().deserialize(apiClient.getJSON().serialize(lease), V1Lease.class);
-  }
-
-  private static V1LeaseSpec applyOwned(V1LeaseSpec spec, LeaseRecord r) {
-    spec.setHolderIdentity(r.holderIdentity());
-    spec.setLeaseDurationSeconds(r.leaseDurationSeconds());
-    spec.setAcquireTime(utc(r.acquireTime()));
-    spec.setRenewTime(utc(r.renewTime()));
-    spec.setLeaseTransitions(r.leaseTransitions());
-    return spec;
-  }
-
-  /**
-   * The client writes an OffsetDateTime's local time followed by "Z" whatever its offset, so
-   * convert to UTC here (rule 18), with the microsecond precision MicroTime keeps.
-   */
+  /** The MicroTime the store writes for {@code instant}: UTC, six fractional digits (rule 18). */
   static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
   }
 
+  /** Reads a client-model Lease the way the store reads the server's JSON. */
   static VersionedLease toVersioned(V1Lease lease) {
-    V1LeaseSpec spec = lease.getSpec();
-    LeaseRecord record = spec == null ? LeaseRecord.EMPTY : new LeaseRecord(
-        spec.getHolderIdentity(),
-        spec.getLeaseDurationSeconds(),
-        spec.getAcquireTime() == null ? null : spec.getAcquireTime().toInstant(),
-        spec.getRenewTime() == null ? null : spec.getRenewTime().toInstant(),
-        spec.getLeaseTransitions());
-    String rv = lease.getMetadata() == null ? null : lease.getMetadata().getResourceVersion();
-    return new VersionedLease(record, rv == null ? "" : rv, lease);
+    return LeaseJson.toVersioned(com.google.gson.JsonParser.parseString(
+        io.kubernetes.client.openapi.JSON.serialize(lease)).getAsJsonObject());
   }
 
   // --- watch ------------------------------------------------------------------------------------
@@ -230,7 +229,8 @@ public final class KubernetesLeaseStore implements LeaseStore {
     private final LeaseWatchListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reported = new AtomicBoolean();
-    private volatile Watch<V1Lease> watch;
+    private volatile Watch<JsonObject> watch;
+    private volatile Call call;
 
     WatchLoop(String resourceVersion, LeaseWatchListener listener) {
       this.resourceVersion = resourceVersion;
@@ -247,12 +247,26 @@ public final class KubernetesLeaseStore implements LeaseStore {
             .timeoutSeconds((int) watchTimeout.toSeconds())
             .watch(true)
             .buildCall(null);
-        watch = Watch.createWatch(apiClient, watchClient.newCall(template.request()), WATCH_TYPE);
+        Call c = watchClient.newCall(template.request());
+        call = c;
+        if (closed.get()) {
+          return;
+        }
+        // The response headers must come within a request timeout: the watch's read timeout is
+        // minutes long (it must outlast bookmarks), a hung creation must not be.
+        AtomicBoolean started = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(requestTimeout.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+          if (!started.get()) {
+            c.cancel();
+          }
+        });
+        watch = Watch.createWatch(apiClient, c, WATCH_TYPE);
+        started.set(true);
         if (closed.get()) {
           closeQuietly();
           return;
         }
-        for (Watch.Response<V1Lease> event : watch) {
+        for (Watch.Response<JsonObject> event : watch) {
           if (closed.get()) {
             break;
           }
@@ -272,13 +286,11 @@ public final class KubernetesLeaseStore implements LeaseStore {
     }
 
     /** Hands one event to the listener; false when it ended the watch. */
-    private boolean deliver(Watch.Response<V1Lease> event) {
+    private boolean deliver(Watch.Response<JsonObject> event) {
       switch (event.type) {
-        case "ADDED", "MODIFIED" -> listener.onUpsert(toVersioned(event.object));
-        case "DELETED" -> listener.onDeleted(event.object == null || event.object.getMetadata() == null
-            ? null : event.object.getMetadata().getResourceVersion());
-        case "BOOKMARK" -> listener.onBookmark(event.object == null || event.object.getMetadata() == null
-            ? null : event.object.getMetadata().getResourceVersion());
+        case "ADDED", "MODIFIED" -> listener.onUpsert(LeaseJson.toVersioned(event.object));
+        case "DELETED" -> listener.onDeleted(event.object == null ? null : LeaseJson.toVersioned(event.object).resourceVersion());
+        case "BOOKMARK" -> listener.onBookmark(event.object == null ? null : LeaseJson.toVersioned(event.object).resourceVersion());
         case "ERROR" -> {
           V1Status status = event.status;
           boolean expired = status != null && status.getCode() != null && status.getCode() == 410;
@@ -298,7 +310,11 @@ public final class KubernetesLeaseStore implements LeaseStore {
     }
 
     private void closeQuietly() {
-      Watch<V1Lease> w = watch;
+      Call c = call;
+      if (c != null) {
+        c.cancel(); // also ends a creation still waiting for headers
+      }
+      Watch<JsonObject> w = watch;
       if (w != null) {
         try {
           w.close();
@@ -315,5 +331,49 @@ public final class KubernetesLeaseStore implements LeaseStore {
         end(null, false);
       }
     }
+  }
+
+  /** Sockets with TCP_NODELAY, from the client's own socket factory. */
+  private static final class NoDelaySocketFactory extends SocketFactory {
+    private final SocketFactory delegate;
+
+    NoDelaySocketFactory(SocketFactory delegate) {
+      this.delegate = delegate;
+    }
+
+    private static Socket noDelay(Socket s) throws IOException {
+      s.setTcpNoDelay(true);
+      return s;
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+      return noDelay(delegate.createSocket());
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+      return noDelay(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+      return noDelay(delegate.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+      return noDelay(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+      return noDelay(delegate.createSocket(address, port, localAddress, localPort));
+    }
+  }
+
+  /** The socket factory of the request client (for tests). */
+  SocketFactory socketFactory() {
+    return requestClient.socketFactory();
   }
 }

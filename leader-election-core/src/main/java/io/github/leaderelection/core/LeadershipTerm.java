@@ -8,9 +8,9 @@ import java.time.Instant;
  * @param leaseName the Lease's name
  * @param namespace the Lease's namespace
  * @param identity this candidate's identity
- * @param fencingToken the Lease's leaseTransitions after the acquiring write (rule 6); it grows
- *     with every change of holder, so a downstream system can reject writes that carry an
- *     older token than one it has seen
+ * @param fencingToken the resourceVersion of the acquiring write (rule 6): it only grows for one
+ *     Lease name, across holders and across a deletion and recreation of the Lease, so a
+ *     downstream system can reject writes that carry a lower token than one it has seen
  * @param acquiredAt when the acquiring write was sent, by this process's wall clock
  */
 public record LeadershipTerm(

@@ -68,7 +68,7 @@ class ElectionRulesTest extends FakeWorldTestBase {
     assertThat(b.heard).isEmpty();
     world.advance(RP);
     assertThat(b.isLeader()).isTrue();
-    assertThat(b.terms.get(0).fencingToken()).isEqualTo(3); // same holder: no transition
+    assertThat(store.peek().transitions()).isEqualTo(3); // same holder: no transition (rule 19)
   }
 
   @Test
@@ -163,7 +163,7 @@ class ElectionRulesTest extends FakeWorldTestBase {
     LeaseRecord r = store.peek();
     assertThat(r.holderIdentity()).isEmpty();
     assertThat(r.leaseDurationSeconds()).isEqualTo(1);
-    assertThat(r.transitions()).isEqualTo(a.terms.get(0).fencingToken());
+    assertThat(r.transitions()).isZero(); // a's own count, kept
   }
 
   @Test
@@ -216,18 +216,33 @@ class ElectionRulesTest extends FakeWorldTestBase {
   // --- Rule 6: fencing token ----------------------------------------------------------------------------
 
   @Test
-  void rule6_fencingTokenIsLeaseTransitionsAfterTheAcquiringWrite() {
+  void rule6_fencingTokenIsTheResourceVersionOfTheAcquiringWrite() throws Exception {
     Candidate a = startedLeader("a");
     Candidate b = candidate("b").start();
     world.runDue();
     long tokenA = a.elector.fencingToken().getAsLong();
-    assertThat(tokenA).isEqualTo(store.peek().transitions());
+    world.advance(RP.multipliedBy(3)); // renewals change the resourceVersion, not the token
+    assertThat(a.elector.fencingToken().getAsLong()).isEqualTo(tokenA);
+    assertThat(Long.parseLong(store.get().resourceVersion())).isGreaterThan(tokenA);
     a.elector.closeAsync();
     world.runDue();
     assertThat(b.isLeader()).isTrue();
     long tokenB = b.elector.fencingToken().getAsLong();
-    assertThat(tokenB).isEqualTo(tokenA + 1).isEqualTo(store.peek().transitions());
-    assertThat(b.terms.get(0).fencingToken()).isEqualTo(tokenB);
+    assertThat(tokenB).isGreaterThan(tokenA).isEqualTo(b.terms.get(0).fencingToken());
+  }
+
+  @Test
+  void rule6_tokenGrowsEvenForAProcessThatNeverSawTheDeletedLease() {
+    Candidate a = startedLeader("a");
+    long tokenA = a.elector.fencingToken().getAsLong();
+    a.elector.closeAsync();
+    world.runDue();
+    store.delete();
+    Candidate fresh = candidate("fresh").start(); // never saw a's record or its transition count
+    world.runDue();
+    assertThat(fresh.isLeader()).isTrue();
+    assertThat(store.peek().transitions()).isZero(); // the count started again...
+    assertThat(fresh.elector.fencingToken().getAsLong()).isGreaterThan(tokenA); // ...the token did not
   }
 
   @Test
@@ -241,7 +256,7 @@ class ElectionRulesTest extends FakeWorldTestBase {
     store.delete();
     world.advance(LD.plus(RP));
     assertThat(b.isLeader()).isTrue();
-    assertThat(b.elector.fencingToken().getAsLong()).isGreaterThan(41);
+    assertThat(store.peek().transitions()).isGreaterThan(41); // the count continues too (rule 19)
   }
 
   // --- Rule 7: watch plus expiry timer; a stalled watch delays takeover by at most RP ----------------
@@ -333,7 +348,7 @@ class ElectionRulesTest extends FakeWorldTestBase {
     store.forceWrite(new LeaseRecord("", 1, Instant.now(), Instant.now(), 2)); // client-go release
     world.runDue();
     assertThat(b.isLeader()).isTrue();
-    assertThat(b.elector.fencingToken().getAsLong()).isEqualTo(3);
+    assertThat(store.peek().transitions()).isEqualTo(3);
   }
 
   @Test
@@ -342,7 +357,7 @@ class ElectionRulesTest extends FakeWorldTestBase {
     Candidate b = candidate("b").start();
     world.runDue();
     assertThat(b.isLeader()).isTrue();
-    assertThat(b.elector.fencingToken().getAsLong()).isEqualTo(1);
+    assertThat(store.peek().transitions()).isEqualTo(1);
   }
 
   // --- Rule 9: renewals do not depend on watch events ----------------------------------------------

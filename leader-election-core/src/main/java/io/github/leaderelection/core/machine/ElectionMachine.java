@@ -248,7 +248,7 @@ public final class ElectionMachine {
       return;
     }
     LeadershipTerm term = new LeadershipTerm(config.leaseName(), config.namespace(), identity,
-        written.record().transitions(), req.record().renewTime());
+        fencingToken(written), req.record().renewTime());
     long id = nextId++;
     boolean overtaken = view.lease() != null && !view.lease().record().isHeldBy(identity);
     role = new Leading(term, req.sentAt(), written, req.sentAt() + retryPeriod, overtaken, id);
@@ -512,8 +512,22 @@ public final class ElectionMachine {
     LeaseRecord previous = view.lease() != null ? view.lease().record() : l.lease().record();
     boolean ours = previous.isHeldBy(identity);
     Instant acquired = ours && previous.acquireTime() != null ? previous.acquireTime() : l.term().acquiredAt();
-    int transitions = ours ? previous.transitions() : Math.max((int) l.term().fencingToken(), view.highestTransitions());
+    int transitions = ours ? previous.transitions() : Math.max(l.lease().record().transitions(), view.highestTransitions());
     return new LeaseRecord(identity, leaseDurationSeconds(), acquired, wall, transitions);
+  }
+
+  /**
+   * Rule 6: the resourceVersion of the acquiring write. The API server orders the versions of
+   * one resource type (comparable resourceVersions are part of Kubernetes conformance since
+   * 1.35; etcd's revision and kine's row id behave so on every version), and a version is never
+   * reused, also after a delete and a recreate. So a token never goes back for one Lease name,
+   * whoever acquires, even a process that never saw the Lease before it was deleted, which the
+   * transition count cannot promise. A server whose versions are not numbers gets the
+   * transition count instead.
+   */
+  static long fencingToken(VersionedLease written) {
+    long rv = LeaseView.parse(written.resourceVersion());
+    return rv >= 0 ? rv : written.record().transitions();
   }
 
   /** Rule 5: holder "", duration 1 s, transitions kept. */
