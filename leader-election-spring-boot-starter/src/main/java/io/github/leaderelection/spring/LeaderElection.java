@@ -37,8 +37,9 @@ public interface LeaderElection {
   Optional<String> currentHolder();
 
   /**
-   * The fencing token of the current term (the Lease's {@code leaseTransitions} after this
-   * instance acquired it); present exactly while {@link #isLeader()} is true. Downstream
+   * The fencing token of the current term (the resourceVersion of the write by which this
+   * instance acquired the Lease; it only grows for one Lease name); present exactly while
+   * {@link #isLeader()} is true. Downstream
    * systems can reject writes carrying an older token than one they have seen.
    */
   OptionalLong fencingToken();

@@ -41,7 +41,7 @@ public abstract class LeadershipEvent extends ApplicationEvent {
     return term.identity();
   }
 
-  /** The fencing token of the term: the lease's leaseTransitions after it was acquired. */
+  /** The fencing token of the term: the resourceVersion of its acquiring write, growing for one Lease name. */
   public long getFencingToken() {
     return term.fencingToken();
   }

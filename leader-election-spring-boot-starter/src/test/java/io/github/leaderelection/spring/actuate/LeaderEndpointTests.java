@@ -38,7 +38,7 @@ class LeaderEndpointTests {
           assertThat(leader.state()).isEqualTo("leader");
           assertThat(leader.acquireTime()).isNotNull();
           assertThat(leader.transitions()).isZero();
-          assertThat(leader.fencingToken()).isZero();
+          assertThat(leader.fencingToken()).isPositive(); // the acquiring write's resourceVersion
           assertThat(leader.lastError()).isNull();
           LeaderEndpoint.Configuration config = leader.configuration();
           assertThat(config.leaseName()).isEqualTo("orders");
