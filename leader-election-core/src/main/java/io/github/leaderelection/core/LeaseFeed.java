@@ -148,7 +148,10 @@ final class LeaseFeed {
       return;
     }
     failures++;
-    if (failures == 2 || (failures == 1 && cause instanceof LeaseStoreException.Forbidden)) {
+    // Once per outage: at once for a refused permission (it will not fix itself), else when a
+    // restart failed too (a single dropped connection is routine).
+    boolean forbidden = cause instanceof LeaseStoreException.Forbidden;
+    if (forbidden ? failures == 1 : failures == 2) {
       String advice = cause instanceof LeaseStoreException.Forbidden
           ? " The Role needs verb \"watch\" on leases; until then every follower polls the lease."
           : " Followers poll the lease until it works again.";

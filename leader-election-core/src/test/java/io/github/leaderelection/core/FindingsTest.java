@@ -221,4 +221,39 @@ class FindingsTest extends FakeWorldTestBase {
     assertThat(rises).as("isLeader() rose again without a new elected").isEqualTo(elected - 1);
     assertThat(a.heard).containsExactly("elected", "lost", "elected");
   }
+
+  /** Rules 7, 25: a Role without "watch" is said once at WARN with the advice, restarts back off, and followers still poll. */
+  @Test
+  void finding9_aRefusedWatchIsReportedOnceAndBacksOff() {
+    store.intercept(op -> {
+      if (op == Operation.WATCH) {
+        throw new LeaseStoreException.Forbidden("the API server refused to watch leases (coordination.k8s.io)"
+            + " in namespace \"default\"", "watch", "default", "system:serviceaccount:default:app", null);
+      }
+    });
+    Candidate a = startedLeader("a");
+    Candidate b = candidate("b").start();
+    world.advance(Duration.ofSeconds(60));
+    assertThat(warnings("needs verb \"watch\"")).isEqualTo(2); // once per candidate
+    // Old behaviour: a new watch every retry period (30 a minute each); now it backs off.
+    assertThat(store.requestCount(Operation.WATCH)).isLessThanOrEqualTo(2 * 10);
+    a.thread.freeze(); // the leader dies: b notices by polling
+    world.advance(LD.plus(RP.multipliedBy(3)));
+    assertThat(b.isLeader()).isTrue();
+  }
+
+  /** Rule 26: timings a client-go candidate on the same Lease could not follow are named at start. */
+  @Test
+  void finding13_timingsClientGoCannotFollowAreWarnedAbout() {
+    ElectionConfig fast = Candidate.config("jobs", "x").leaseDuration(Duration.ofSeconds(2))
+        .renewDeadline(Duration.ofMillis(1500)).retryPeriod(Duration.ofMillis(300)).build();
+    assertThat(fast.interoperabilityWarnings()).hasSize(2)
+        .anySatisfy(w -> assertThat(w).startsWith("retryPeriod (300ms)"))
+        .anySatisfy(w -> assertThat(w).contains("minus renewDeadline"));
+    assertThat(Candidate.config("jobs", "y").build().interoperabilityWarnings()).isEmpty();
+    Candidate c = candidate("c", Candidate.config("jobs", "c").leaseDuration(Duration.ofSeconds(2))
+        .renewDeadline(Duration.ofMillis(1500)).retryPeriod(Duration.ofMillis(300)));
+    c.start();
+    assertThat(warnings("client-go candidate")).isEqualTo(2);
+  }
 }

@@ -40,13 +40,14 @@ class KubernetesEventsIT {
     // A client allowed to create events (the restricted user may only use leases).
     ConfigurableApplicationContext context = start(server.adminClient(), server, lease, "events-a", true);
     await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(LeaderElection.class).isLeader());
+    long token = context.getBean(LeaderElection.class).fencingToken().getAsLong();
     context.close(); // the "stopped leading" of the shutdown is sent before the context is closed
 
     String uid = new CoordinationV1Api(server.adminClient()).readNamespacedLease(lease, server.namespace())
         .execute().getMetadata().getUid();
     List<CoreV1Event> events = events(server, lease);
     assertThat(events).extracting(CoreV1Event::getMessage)
-        .containsExactly("events-a became leader (fencing token 0)", "events-a stopped leading (SHUTDOWN)");
+        .containsExactly("events-a became leader (fencing token " + token + ")", "events-a stopped leading (SHUTDOWN)");
     assertThat(events).allSatisfy(e -> {
       assertThat(e.getType()).isEqualTo("Normal");
       assertThat(e.getReason()).isEqualTo("LeaderElection");
