@@ -89,7 +89,10 @@ class LeaseAccessIT {
       election = new Election(server.namespace(), server.uniqueName("tz"));
       Election.Member a = election.start("a", server.restrictedClient());
       await().atMost(Duration.ofSeconds(20)).until(() -> a.elector().isLeader());
-      Thread.sleep(1500); // at least one renewal
+      java.time.OffsetDateTime acquired = new CoordinationV1Api(server.adminClient())
+          .readNamespacedLease(election.lease, server.namespace()).execute().getSpec().getRenewTime();
+      await().atMost(Duration.ofSeconds(20)).until(() -> !new CoordinationV1Api(server.adminClient())
+          .readNamespacedLease(election.lease, server.namespace()).execute().getSpec().getRenewTime().equals(acquired));
 
       CoordinationV1Api admin = new CoordinationV1Api(server.adminClient());
       String raw;
