@@ -89,6 +89,23 @@ public final class CandidateLog {
     return traced ? lastRenewSent >= since : lastElectedOrRenewedLine >= since || now - since >= settleNanos;
   }
 
+  /** How many lines so far (a mark for {@link #firstFrom}). */
+  public synchronized int size() {
+    return events.size();
+  }
+
+  /** The first line of one of {@code kinds} at index {@code mark} or later, or null. */
+  public synchronized Event firstFrom(int mark, String... kinds) {
+    for (int i = mark; i < events.size(); i++) {
+      for (String k : kinds) {
+        if (events.get(i).kind().equals(k)) {
+          return events.get(i);
+        }
+      }
+    }
+    return null;
+  }
+
   public synchronized List<Event> events() {
     return List.copyOf(events);
   }

@@ -108,6 +108,33 @@ final class CandidateProcess {
     }
   }
 
+  /** Writes one command line to the candidate's stdin (PROTOCOL.md); false if it is gone. */
+  boolean send(String command) {
+    try {
+      var out = process.getOutputStream();
+      out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** SIGTERM (the JVM runs its shutdown hook: the elector closes) and waits up to {@code millis}. */
+  boolean terminate(long millis) {
+    signal("TERM");
+    try {
+      if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+        reader.join(5_000);
+        log.exitedAt(System.nanoTime());
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
   /** Closes stdin (the protocol's graceful stop) and waits up to {@code millis} for the exit. */
   boolean stopGracefully(long millis) {
     try {

@@ -31,6 +31,13 @@ import java.util.List;
  * @param runDirectory where transcripts, stderr files and the fault log go
  * @param excluded fault types left out of the plan (to study an elector past a fault that
  *     stops it for good); empty for the CI and soak profiles
+ * @param stepDownCooldown the candidates' step-down cool-down ({@code --step-down-cooldown-ms},
+ *     traced candidates only); short, so a slow lost-listener outlives it
+ * @param shutdownTimeout the candidates' shutdown timeout ({@code --shutdown-timeout-ms}, traced
+ *     only); above LD, so a step-down's drain can outlast the lease (the release must then find
+ *     another holder and leave it alone, rule 22)
+ * @param httpHop whether each candidate reaches the API server over plain HTTP through a
+ *     {@link PlainHttpHop} (needed to inject unknown Lease fields), else TLS end to end
  */
 public record ChaosConfig(
     String implementation,
@@ -48,7 +55,10 @@ public record ChaosConfig(
     Duration workDuration,
     Duration recoverySlack,
     Path runDirectory,
-    java.util.Set<FaultType> excluded) {
+    java.util.Set<FaultType> excluded,
+    Duration stepDownCooldown,
+    Duration shutdownTimeout,
+    boolean httpHop) {
 
   public ChaosConfig {
     if (candidates < 2) {
@@ -61,7 +71,7 @@ public record ChaosConfig(
   public ChaosConfig excluding(java.util.Set<FaultType> types) {
     return new ChaosConfig(implementation, candidateClasspath, candidateMain, traced, wallOffsets, candidates,
         leaseDuration, renewDeadline, retryPeriod, seed, faults, workInterval, workDuration, recoverySlack,
-        runDirectory, types);
+        runDirectory, types, stepDownCooldown, shutdownTimeout, httpHop);
   }
 
   /**
@@ -73,7 +83,7 @@ public record ChaosConfig(
     return new ChaosConfig(implementation, classpath, main, traced, traced, 5,
         Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(1),
         seed, faults, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofSeconds(4), runDirectory,
-        java.util.Set.of());
+        java.util.Set.of(), Duration.ofMillis(500), Duration.ofSeconds(5), true);
   }
 
   /** Reads a classpath file written by {@code dependency:build-classpath}. */
@@ -107,6 +117,8 @@ public record ChaosConfig(
     if (traced) {
       cmd.add("--trace-acting");
       cmd.add("true");
+      cmd.addAll(List.of("--step-down-cooldown-ms", Long.toString(stepDownCooldown.toMillis()),
+          "--shutdown-timeout-ms", Long.toString(shutdownTimeout.toMillis())));
     }
     return cmd;
   }
@@ -121,5 +133,13 @@ public record ChaosConfig(
 
   long rp() {
     return retryPeriod.toNanos();
+  }
+
+  long cooldown() {
+    return stepDownCooldown.toNanos();
+  }
+
+  long st() {
+    return shutdownTimeout.toNanos();
   }
 }

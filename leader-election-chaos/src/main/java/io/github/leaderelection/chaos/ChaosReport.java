@@ -105,6 +105,13 @@ public final class ChaosReport {
     md.append(String.format(Locale.ROOT, "- Acting terms: %d; leader-only executions: %d, of which %d overran "
             + "their term (%d of them because their process was frozen).%n",
         result.terms().size(), result.executions().size(), overran, overranByFreeze));
+    List<Fault> unknown = run.faults().stream().filter(f -> f.type() == FaultType.UNKNOWN_LEASE_FIELD).toList();
+    if (!unknown.isEmpty()) {
+      md.append(String.format(Locale.ROOT, "- Unknown Lease field (`spec.futureField`, plain-HTTP hop): injected "
+              + "into %d Lease bodies over %d faults (%d of them on the leader).%n",
+          unknown.stream().mapToLong(f -> Math.max(0, f.injected())).sum(), unknown.size(),
+          unknown.stream().filter(Fault::targetWasLeader).count()));
+    }
     long minOffset = run.candidates().stream().mapToLong(CandidateLog::wallOffsetMillis).min().orElse(0);
     long maxOffset = run.candidates().stream().mapToLong(CandidateLog::wallOffsetMillis).max().orElse(0);
     md.append(String.format(Locale.ROOT, "- Wall-clock offsets of the candidates (--wall-offset-ms): %+.1f min to "

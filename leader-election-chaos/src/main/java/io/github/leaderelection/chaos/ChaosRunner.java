@@ -38,6 +38,7 @@ public final class ChaosRunner {
   private final List<Fault> faults = new ArrayList<>();
   private CandidateProcess[] slots;
   private ChaosProxy[] proxies;
+  private PlainHttpHop[] hops;
   private Path[] kubeconfigs;
   private int[] generations;
   private String lease;
@@ -71,6 +72,7 @@ public final class ChaosRunner {
     int n = cfg.candidates();
     slots = new CandidateProcess[n];
     proxies = new ChaosProxy[n];
+    hops = new PlainHttpHop[n];
     kubeconfigs = new Path[n];
     generations = new int[n];
     Path template = server.writeCandidateKubeconfig(dir.resolve("kubeconfig-direct.yaml"));
@@ -79,9 +81,17 @@ public final class ChaosRunner {
     long endedAt;
     String aborted = null;
     try {
+      String ca = cfg.httpHop() ? PlainHttpHop.caFromKubeconfig(Files.readString(template)) : null;
       for (int i = 0; i < n; i++) {
-        proxies[i] = ChaosProxy.start(server.url().getHost(), server.url().getPort());
-        kubeconfigs[i] = rewriteServer(template, dir.resolve("kubeconfig-" + i + ".yaml"), proxies[i].port());
+        if (cfg.httpHop()) {
+          // candidate --http--> ChaosProxy (connection faults) --> PlainHttpHop --TLS--> API server
+          hops[i] = PlainHttpHop.start(server.url().getHost(), server.url().getPort(), ca);
+          proxies[i] = ChaosProxy.start("127.0.0.1", hops[i].port());
+        } else {
+          proxies[i] = ChaosProxy.start(server.url().getHost(), server.url().getPort());
+        }
+        kubeconfigs[i] = rewriteServer(template, dir.resolve("kubeconfig-" + i + ".yaml"), proxies[i].port(),
+            cfg.httpHop());
         spawn(i);
       }
       progress.accept("started " + n + " candidates of " + cfg.implementation() + " on lease " + lease
@@ -107,12 +117,19 @@ public final class ChaosRunner {
               + (System.currentTimeMillis() - wallStart) / 1000 + " s; last: " + f);
         }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
       endedAt = System.nanoTime();
       stopAll();
       for (ChaosProxy p : proxies) {
         if (p != null) {
           p.close();
+        }
+      }
+      for (PlainHttpHop h : hops) {
+        if (h != null) {
+          h.close();
         }
       }
       transcript.flush();
@@ -238,6 +255,13 @@ public final class ChaosRunner {
       }
       case LEASE_DELETE -> leaseEdit(f, leader, editor.delete());
       case LEASE_DELETE_WHILE_LEADER_FROZEN -> deleteWhileFrozen(f, leader);
+      case STEP_DOWN_SLOW_LISTENERS -> stepDownSlowListeners(f, target(f, leader, 0.9));
+      case LOST_LISTENER_OUTLIVES_SHUTDOWN_TIMEOUT -> slowListenerThenSigterm(f, target(f, leader, 0.9));
+      case UNKNOWN_LEASE_FIELD -> unknownLeaseField(f, target(f, leader, 0.8));
+      case ROLE_WITHOUT_WATCH -> {
+        roleWithoutWatch(f, leader); // waits for its own, tighter recovery
+        return f;
+      }
       default -> throw new IllegalStateException("unknown fault " + type);
     }
     f.boundNanos(bound);
@@ -245,6 +269,145 @@ public final class ChaosRunner {
         || type == FaultType.LEASE_DELETE_WHILE_LEADER_FROZEN;
     awaitRecovery(f, needWrite);
     return f;
+  }
+
+  // --- faults on the paths of rules 7, 22, 23 and 25 -------------------------------------------
+
+  /**
+   * SLOW_LOST (longer than the cool-down: from just past it to past the shutdown timeout, so
+   * the drain ends before the lease expires, after it, or not in time at all), then STEP_DOWN;
+   * healed when the step-down's future completed.
+   */
+  private void stepDownSlowListeners(Fault f, CandidateProcess p) throws InterruptedException {
+    long drain = between(cfg.cooldown() + 200 * MS, cfg.st() + 1000 * MS);
+    int mark = p.log().size();
+    p.send("SLOW_LOST " + drain / MS);
+    p.send("STEP_DOWN");
+    Event done = awaitLine(p, mark, drain + cfg.st() + TimeUnit.SECONDS.toNanos(10), "STEP_DOWN_DONE", "UNSUPPORTED");
+    if (done == null || done.kind().equals("UNSUPPORTED")) {
+      f.healedAt(System.nanoTime());
+      f.detail(done == null ? "no STEP_DOWN_DONE within the bound" : "unsupported by " + cfg.implementation()
+          + " (" + done.str(1, "?") + "): nothing done");
+      return;
+    }
+    // A follower's step-down never loses: disarm, so a later fault's loss is not slowed.
+    p.send("SLOW_LOST 0");
+    f.healedAt(done.arrivalNanos());
+    f.detail("lost-listener drains " + drain / MS + " ms (cool-down " + cfg.stepDownCooldown().toMillis()
+        + " ms, shutdown timeout " + cfg.shutdownTimeout().toMillis() + " ms); released=" + done.str(1, "?")
+        + " after " + (done.nanos() - f.startedAt()) / MS + " ms");
+  }
+
+  /** SLOW_LOST beyond the shutdown timeout, then SIGTERM; a fresh candidate takes the slot. */
+  private void slowListenerThenSigterm(Fault f, CandidateProcess p) throws InterruptedException {
+    long drain = between(cfg.st() + 500 * MS, cfg.st() + 2000 * MS);
+    int mark = p.log().size();
+    p.send("SLOW_LOST " + drain / MS);
+    Event ack = awaitLine(p, mark, TimeUnit.SECONDS.toNanos(3), "COMMAND", "UNSUPPORTED");
+    String how = ack != null && ack.kind().equals("COMMAND") ? "lost-listener blocks " + drain / MS + " ms"
+        : "SLOW_LOST unsupported by " + cfg.implementation() + ": plain SIGTERM";
+    long sent = System.nanoTime();
+    // close() waits the shutdown timeout, then its threads up to the timeout + 1 s more.
+    if (!p.terminate(2 * cfg.shutdownTimeout().toMillis() + cfg.renewDeadline().toMillis() + 10_000)) {
+      how += "; did not exit in time, killed";
+      p.kill();
+    }
+    f.healedAt(System.nanoTime());
+    f.detail(how + " (shutdown timeout " + cfg.shutdownTimeout().toMillis() + " ms), then SIGTERM; exited after "
+        + (f.healedAt() - sent) / MS + " ms");
+    f.spawned(spawn(p.log().slot()).log().identity());
+  }
+
+  /** Unknown fields in every Lease the target reads, for longer than RD. */
+  private void unknownLeaseField(Fault f, CandidateProcess p) throws InterruptedException {
+    PlainHttpHop hop = hops[p.log().slot()];
+    long nanos = between(cfg.rd() + 500 * MS, cfg.ld() + 1000 * MS);
+    if (hop == null) {
+      f.healedAt(System.nanoTime());
+      f.detail("no plain-HTTP hop in this run: nothing injected");
+      return;
+    }
+    long before = hop.injected();
+    hop.injecting(true);
+    sleepNanos(nanos);
+    hop.injecting(false);
+    f.healedAt(System.nanoTime());
+    f.injected(hop.injected() - before);
+    f.detail("spec.futureField in " + f.injected() + " lease bodies for " + nanos / MS + " ms");
+  }
+
+  /**
+   * Rule 7 without a watch: the Role loses {@code watch}, every connection is reset (running
+   * watches are not cut by RBAC), and after RP the leader steps down and is frozen once its
+   * release is done, so only a follower that polls can take over. Bound: 1.5 x RP (the silence
+   * after which a follower reads) + RP + 1.5 s for the read, the write and 2 busy cores.
+   */
+  private void roleWithoutWatch(Fault f, CandidateProcess leaderAtStart) throws InterruptedException {
+    f.target("role", leaderAtStart != null);
+    server.withholdLeaseVerb("watch");
+    try {
+      for (ChaosProxy p : proxies) {
+        p.reset();
+      }
+      sleepNanos(cfg.rp());
+      CandidateProcess leader = leaderNow(System.nanoTime());
+      f.boundNanos(cfg.rp() * 3 / 2 + cfg.rp() + 1500 * MS);
+      if (leader == null) {
+        f.healedAt(System.nanoTime());
+        f.detail("watch withheld; no leader to hand over");
+        awaitRecovery(f, true);
+        return;
+      }
+      int mark = leader.log().size();
+      leader.send("STEP_DOWN");
+      Event done = awaitLine(leader, mark, cfg.st() + TimeUnit.SECONDS.toNanos(10), "STEP_DOWN_DONE", "UNSUPPORTED");
+      if (done != null && done.kind().equals("STEP_DOWN_DONE")) {
+        // Held out of the race (it would re-acquire after its short cool-down) until a follower leads.
+        long stoppedAt = System.nanoTime();
+        leader.freeze();
+        f.healedAt(done.arrivalNanos());
+        awaitRecovery(f, true);
+        leader.thaw();
+        f.freeze(new Fault.Freeze(leader.log().identity(), stoppedAt, System.nanoTime()));
+        f.detail("watch withheld, connections reset; " + leader.log().identity() + " stepped down (released="
+            + done.str(1, "?") + ") and was held frozen; taken over by " + leaderName());
+      } else {
+        boolean stopped = leader.stopGracefully(cfg.renewDeadline().toMillis() + 10_000);
+        if (!stopped) {
+          leader.kill();
+        }
+        f.healedAt(System.nanoTime());
+        f.spawned(spawn(leader.log().slot()).log().identity());
+        awaitRecovery(f, true);
+        f.detail("watch withheld, connections reset; step-down " + (done == null ? "not answered" : "unsupported")
+            + ": " + leader.log().identity() + (stopped ? " stopped gracefully" : " killed") + "; taken over by "
+            + leaderName());
+      }
+    } finally {
+      server.restoreLeaseVerbs();
+    }
+  }
+
+  private String leaderName() {
+    CandidateProcess p = leaderNow(System.nanoTime());
+    return p == null ? "nobody yet" : p.log().identity();
+  }
+
+  /** Waits for a line of one of {@code kinds} from {@code p}, printed after {@code mark}; null on timeout. */
+  private static Event awaitLine(CandidateProcess p, int mark, long timeoutNanos, String... kinds)
+      throws InterruptedException {
+    long until = System.nanoTime() + timeoutNanos;
+    while (System.nanoTime() < until) {
+      Event e = p.log().firstFrom(mark, kinds);
+      if (e != null) {
+        return e;
+      }
+      if (!p.alive()) {
+        return p.log().firstFrom(mark, kinds);
+      }
+      Thread.sleep(10);
+    }
+    return null;
   }
 
   private void proxyFault(Fault f, CandidateProcess p, long nanos, Consumer<ChaosProxy> fault, String what)
@@ -436,10 +599,11 @@ public final class ChaosRunner {
     }
   }
 
-  private static Path rewriteServer(Path template, Path target, int port) {
+  private static Path rewriteServer(Path template, Path target, int port, boolean plainHttp) {
     try {
       String yaml = Files.readString(template);
-      String rewritten = yaml.replaceAll("server: \"https://([^:\"]+):\\d+\"", "server: \"https://$1:" + port + "\"");
+      String rewritten = yaml.replaceAll("server: \"https://([^:\"]+):\\d+\"",
+          plainHttp ? "server: \"http://127.0.0.1:" + port + "\"" : "server: \"https://$1:" + port + "\"");
       if (rewritten.equals(yaml)) {
         throw new IllegalStateException("no server URL to rewrite in " + template);
       }

@@ -22,6 +22,15 @@ public interface ChaosServer {
   /** A name unused by other tests of the run. */
   String uniqueName(String prefix);
 
+  /**
+   * Takes {@code verb} out of the candidates' Role on Leases and waits until the authorizer
+   * applies it (running watches are not cut by RBAC: the caller resets connections).
+   */
+  void withholdLeaseVerb(String verb);
+
+  /** Gives the candidates' Role its verbs of the run's start back, and waits until in effect. */
+  void restoreLeaseVerbs();
+
   void stopApiServer();
 
   void startApiServer();

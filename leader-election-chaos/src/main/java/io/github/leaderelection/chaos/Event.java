@@ -35,7 +35,8 @@ public record Event(String kind, String[] fields, long arrivalNanos) {
   public long nanos() {
     return switch (kind) {
       case "ELECTED", "RENEWED", "LOST", "WORK_START", "WORK_END", "WORK_CHECK", "CLOSED",
-          "ACQUIRED", "RELINQUISHED", "NEW_LEADER" -> num(0);
+          "ACQUIRED", "RELINQUISHED", "NEW_LEADER", "COMMAND", "UNSUPPORTED", "STEP_DOWN_DONE",
+          "LOST_LISTENER_END" -> num(0);
       default -> arrivalNanos;
     };
   }

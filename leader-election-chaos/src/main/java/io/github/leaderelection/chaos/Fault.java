@@ -39,6 +39,7 @@ public final class Fault {
   private final List<LeaseEdit> edits = new ArrayList<>();
   private final List<Freeze> freezes = new ArrayList<>();
   private final List<String> spawned = new ArrayList<>();
+  private long injected = -1;
 
   Fault(int id, FaultType type, long startedAt) {
     this.id = id;
@@ -149,6 +150,15 @@ public final class Fault {
 
   void spawned(String identity) {
     spawned.add(identity);
+  }
+
+  /** UNKNOWN_LEASE_FIELD: how many Lease bodies got the unknown field; -1 for other faults. */
+  public long injected() {
+    return injected;
+  }
+
+  void injected(long count) {
+    this.injected = count;
   }
 
   @Override

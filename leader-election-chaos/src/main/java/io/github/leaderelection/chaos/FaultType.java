@@ -3,9 +3,9 @@ package io.github.leaderelection.chaos;
 /** The faults the injector knows, with their share of the mix (weights, same for CI and soak). */
 public enum FaultType {
   /** Resets every open connection of one process once (RST). */
-  PROXY_RESET(11, Target.PROCESS),
+  PROXY_RESET(9, Target.PROCESS),
   /** Black-holes one process's connections for less than the renew deadline. */
-  PROXY_STALL(11, Target.PROCESS),
+  PROXY_STALL(9, Target.PROCESS),
   /** Black-holes the leader's connections for longer than the renew deadline. */
   PROXY_STALL_BEYOND_RD(4, Target.PROCESS),
   /** Resets one process's connections and refuses new ones for a while. */
@@ -15,7 +15,7 @@ public enum FaultType {
   /** Delays every chunk of the leader's traffic by more than the renew deadline. */
   PROXY_LATENCY_BEYOND_RD(4, Target.PROCESS),
   /** SIGSTOP for less than the renew deadline, then SIGCONT. */
-  SIGSTOP_SHORT(9, Target.PROCESS),
+  SIGSTOP_SHORT(8, Target.PROCESS),
   /** SIGSTOP for longer than the lease duration, then SIGCONT. */
   SIGSTOP_BEYOND_LD(6, Target.PROCESS),
   /** SIGKILL; a fresh candidate with a new identity (and wall-clock offset) takes the slot. */
@@ -43,7 +43,30 @@ public enum FaultType {
    * The leader frozen (SIGSTOP beyond LD); while it is frozen the Lease is deleted and a
    * follower is replaced by a fresh process that never saw the old record.
    */
-  LEASE_DELETE_WHILE_LEADER_FROZEN(2, Target.PROCESS);
+  LEASE_DELETE_WHILE_LEADER_FROZEN(2, Target.PROCESS),
+  /**
+   * The leader is told to step down (stdin {@code STEP_DOWN}) while its lost-listener blocks
+   * longer than its step-down cool-down (stdin {@code SLOW_LOST}), sometimes past the lease's
+   * expiry or the shutdown timeout (rules 22, 23).
+   */
+  STEP_DOWN_SLOW_LISTENERS(3, Target.PROCESS),
+  /**
+   * The leader's next lost-listener blocks longer than its shutdown timeout, then it gets
+   * SIGTERM: it must leave the lease to expire, not release it (rule 23); a fresh candidate
+   * takes the slot.
+   */
+  LOST_LISTENER_OUTLIVES_SHUTDOWN_TIMEOUT(2, Target.PROCESS),
+  /**
+   * For a while every Lease one process reads (answers and watch events) carries
+   * {@code spec.futureField}, unknown to the client models (rule 25), injected by its plain-HTTP hop.
+   */
+  UNKNOWN_LEASE_FIELD(3, Target.PROCESS),
+  /**
+   * The candidates' Role loses the verb {@code watch}; connections are reset so every watch is
+   * refused; the leader steps down and is held frozen, so a polling follower must take over
+   * within 1.5 x RP (rule 7). The verb is given back afterwards.
+   */
+  ROLE_WITHOUT_WATCH(2, Target.GLOBAL);
 
   /** What a fault acts on. */
   public enum Target { PROCESS, GLOBAL, LEASE }

@@ -35,7 +35,13 @@ public final class InvariantChecker {
         + "admin edit or delete in between lost the count"),
     OVERRAN_TERM(false, "an execution started inside its term and ended after it"),
     OVERRAN_OVERLAP(false, "executions overlap, one of them having overrun its term"),
-    EXCUSED_WORK_OVERLAP(false, "executions overlap inside an excused (hostile-edit) acting overlap");
+    EXCUSED_WORK_OVERLAP(false, "executions overlap inside an excused (hostile-edit) acting overlap"),
+    TAKEOVER_BEFORE_RELEASE(true, "a process took over after another's term ended but before that one's "
+        + "lost-listeners returned and before its lease expired: a release came too early or without them (rules 5, 23)"),
+    ACQUIRED_WHILE_RELEASING(true, "a process acquired while its own step-down release was pending, or within its "
+        + "step-down cool-down (rule 22)"),
+    UNKNOWN_FIELD_NOT_TOLERATED(true, "a leader lost its term while the Leases it read carried a field the client "
+        + "models do not know (rule 25)");
 
     private final boolean violation;
     private final String meaning;
@@ -59,7 +65,7 @@ public final class InvariantChecker {
 
   /** One acting interval [start, end] of one process. */
   public record Term(CandidateLog who, int ordinal, long start, long sentAt, long end, long lastRenew, String endReason,
-      long token) {
+      long token, long relinquishedAt) {
     boolean overlaps(Term o) {
       return start < o.end && o.start < end;
     }
@@ -118,6 +124,13 @@ public final class InvariantChecker {
     terms.sort(Comparator.comparingLong(Term::start));
     Map<Term, Category> excused = checkOverlaps(terms);
     checkFencing(terms);
+    if (run.config().traced()) {
+      checkTakeoverAfterRelease(terms);
+      for (CandidateLog c : run.candidates()) {
+        checkStepDown(c);
+      }
+    }
+    checkUnknownFieldTolerated(terms);
     List<Execution> executions = new ArrayList<>();
     for (CandidateLog c : run.candidates()) {
       executions.addAll(executions(c, terms));
@@ -145,7 +158,7 @@ public final class InvariantChecker {
           if (open) {
             add(Category.EVENT_ORDER, e.num(0), 0, c + ": ACQUIRED while its term since " + t(ack) + " is open");
             out.add(new Term(c, out.size(), ack, sentAt, Math.min(e.num(0), lastRenew + rd), lastRenew, "REACQUIRED",
-                token));
+                token, Long.MAX_VALUE));
           }
           open = true;
           ack = e.num(0);
@@ -164,7 +177,7 @@ public final class InvariantChecker {
             continue;
           }
           out.add(new Term(c, out.size(), ack, sentAt, Math.min(e.num(0), lastRenew + rd), lastRenew, e.str(2, "?"),
-              token));
+              token, e.num(0)));
           open = false;
         }
         default -> {
@@ -174,7 +187,7 @@ public final class InvariantChecker {
     }
     if (open) {
       String reason = c.killedAt() != Long.MIN_VALUE ? "KILLED" : "NO_RELINQUISHED_BEFORE_EXIT";
-      out.add(new Term(c, out.size(), ack, sentAt, lastRenew + rd, lastRenew, reason, token));
+      out.add(new Term(c, out.size(), ack, sentAt, lastRenew + rd, lastRenew, reason, token, Long.MAX_VALUE));
     }
     return out;
   }
@@ -197,7 +210,7 @@ public final class InvariantChecker {
         start = e.num(0);
         token = e.fields().length > 1 ? e.num(1) : -1;
       } else if (e.kind().equals("LOST") && open) {
-        out.add(new Term(c, out.size(), start, start, e.num(0), start, e.str(1, "?"), token));
+        out.add(new Term(c, out.size(), start, start, e.num(0), start, e.str(1, "?"), token, e.num(0)));
         open = false;
       }
     }
@@ -205,7 +218,7 @@ public final class InvariantChecker {
       long end = c.killedAt() != Long.MIN_VALUE ? c.killedAt()
           : c.exitedAt() != Long.MIN_VALUE ? c.exitedAt() : run.endedAt();
       out.add(new Term(c, out.size(), start, start, end, start, c.killedAt() != Long.MIN_VALUE ? "KILLED" : "NO_LOST",
-          token));
+          token, Long.MAX_VALUE));
     }
     return out;
   }
@@ -299,6 +312,141 @@ public final class InvariantChecker {
     }
   }
 
+  // --- release, step-down and unknown fields (rules 5, 22, 23, 25) -------------------------------
+
+  /**
+   * Rules 5 and 23: after A's term ended, a rival B may take over only once A released (which
+   * happens after A's lost-listeners returned, and only for a step-down or a shutdown that did
+   * not give up on them: within the shutdown timeout) or once A's lease expired: B's acquiring
+   * write is sent at least LD after A's last renewal was sent, since B can have seen that
+   * renewal only after it was sent. An admin edit in between frees the lease by other means.
+   * Runs recorded before the candidates printed LOST_LISTENER_END are not checked.
+   */
+  private void checkTakeoverAfterRelease(List<Term> terms) {
+    boolean recorded = run.candidates().stream()
+        .anyMatch(c -> c.events().stream().anyMatch(e -> e.kind().equals("LOST_LISTENER_END")));
+    if (!recorded) {
+      return;
+    }
+    long ld = run.config().leaseDuration().toNanos();
+    long st = run.config().shutdownTimeout().toNanos();
+    Map<Term, Long> listenerEnds = listenerEnds(terms);
+    for (Term a : terms) {
+      long expiry = a.lastRenew() + ld;
+      Long listenerEnd = listenerEnds.get(a);
+      boolean releases = a.endReason().equals("RELEASED") || a.endReason().equals("SHUTDOWN");
+      // Given up on (rule 23): later than the shutdown timeout after the loss, no release may follow.
+      boolean inTime = listenerEnd != null && listenerEnd - a.relinquishedAt() <= st;
+      long gate = releases && inTime ? Math.min(listenerEnd, expiry) : expiry;
+      for (Term b : terms) {
+        if (b.who() == a.who() || b.start() < a.end() || b.sentAt() >= gate || b.sentAt() < a.start()) {
+          continue;
+        }
+        if (editBetween(a.start(), b.sentAt()) != null) {
+          continue;
+        }
+        add(Category.TAKEOVER_BEFORE_RELEASE, b.sentAt(), gate - b.sentAt(), b.who() + " sent its acquiring write at "
+            + t(b.sentAt()) + " after " + a.who() + "'s term " + t(a.start()) + ".." + t(a.end()) + " (token "
+            + a.token() + ", ended " + a.endReason() + ", last renewal sent " + t(a.lastRenew()) + "), "
+            + ms(gate - b.sentAt()) + " before " + (gate == expiry ? "that lease expired (last renewal + LD"
+                + (listenerEnd == null ? "; its lost-listener never returned" : releases && !inTime
+                ? "; its lost-listener returned only at " + t(listenerEnd) + ", past the shutdown timeout" : "")
+                + ")" : "its lost-listener returned (" + t(listenerEnd) + ")")
+            + "; faults around: " + faultsAround(b.sentAt()));
+      }
+    }
+  }
+
+  /** Each term's LOST_LISTENER_END (same token, after its start, in order); absent when none came. */
+  private Map<Term, Long> listenerEnds(List<Term> terms) {
+    Map<Term, Long> out = new HashMap<>();
+    for (CandidateLog c : run.candidates()) {
+      List<Event> ends = c.events().stream().filter(e -> e.kind().equals("LOST_LISTENER_END")).toList();
+      int next = 0;
+      for (Term t : terms.stream().filter(x -> x.who() == c).sorted(Comparator.comparingInt(Term::ordinal)).toList()) {
+        for (int i = next; i < ends.size(); i++) {
+          Event e = ends.get(i);
+          if (e.num(0) >= t.start() && e.num(1) == t.token()) {
+            out.put(t, e.num(0));
+            next = i + 1;
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private Fault.LeaseEdit editBetween(long from, long to) {
+    for (Fault f : run.faults()) {
+      for (Fault.LeaseEdit e : f.edits()) {
+        if (e.sentAt() >= from && e.sentAt() <= to) {
+          return e;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Rule 22: after a step-down (RELINQUISHED ... RELEASED) the process acquires neither while
+   * its release is pending (before STEP_DOWN_DONE) nor within the cool-down, which starts when
+   * the release finished, so no earlier than the RELINQUISHED line.
+   */
+  private void checkStepDown(CandidateLog c) {
+    long cooldown = run.config().stepDownCooldown().toNanos();
+    boolean pending = false;
+    long steppedDownAt = Long.MIN_VALUE;
+    for (Event e : c.events()) {
+      switch (e.kind()) {
+        case "RELINQUISHED" -> {
+          if (e.str(2, "").equals("RELEASED")) {
+            pending = true;
+            steppedDownAt = e.num(0);
+          }
+        }
+        case "STEP_DOWN_DONE" -> pending = false;
+        case "ACQUIRED" -> {
+          if (steppedDownAt != Long.MIN_VALUE) {
+            if (pending) {
+              add(Category.ACQUIRED_WHILE_RELEASING, e.num(0), 0, c + " acquired at " + t(e.num(0))
+                  + " while the release of its step-down at " + t(steppedDownAt) + " was still pending");
+            } else if (e.num(2) < steppedDownAt + cooldown) {
+              add(Category.ACQUIRED_WHILE_RELEASING, e.num(2), steppedDownAt + cooldown - e.num(2), c
+                  + " sent an acquiring write at " + t(e.num(2)) + ", " + ms(steppedDownAt + cooldown - e.num(2))
+                  + " inside the cool-down of its step-down at " + t(steppedDownAt));
+            }
+            steppedDownAt = Long.MIN_VALUE;
+            pending = false;
+          }
+        }
+        default -> {
+          // other lines do not matter here
+        }
+      }
+    }
+  }
+
+  /**
+   * Rule 25: a leader whose every read carried an unknown Lease field, for longer than RD,
+   * must still be leading at the end: nothing else ends a healthy term meanwhile (faults do not overlap).
+   */
+  private void checkUnknownFieldTolerated(List<Term> terms) {
+    for (Fault f : run.faults()) {
+      if (f.type() != FaultType.UNKNOWN_LEASE_FIELD || !f.targetWasLeader() || f.injected() == 0) {
+        continue;
+      }
+      for (Term t : terms) {
+        if (t.who().identity().equals(f.target()) && t.start() <= f.startedAt() && t.end() > f.startedAt()
+            && t.end() < f.healedAt() && !t.endReason().equals("SHUTDOWN") && !t.endReason().equals("KILLED")) {
+          add(Category.UNKNOWN_FIELD_NOT_TOLERATED, t.end(), f.healedAt() - t.end(), t.who() + " term "
+              + t(t.start()) + ".." + t(t.end()) + " ended " + t.endReason() + " " + ms(t.end() - f.startedAt())
+              + " into fault " + f + " [" + t(f.startedAt()) + ".." + t(f.healedAt()) + "]");
+        }
+      }
+    }
+  }
+
   /**
    * Why an overlap of {@code a} (older) and {@code b} (newer) is no elector's fault, as
    * "CATEGORY: explanation"; null when it is a violation.
@@ -343,9 +491,10 @@ public final class InvariantChecker {
 
   /**
    * Whether {@code b}'s process had never been told of {@code holder} as the lease's holder
-   * before it was elected for {@code b}: no NEW_LEADER line naming it before the ELECTED of
-   * that term (both come from the listener thread, in the elector's order). Without those lines
-   * (other candidate programs), only a process started after the fact counts as never having seen it.
+   * before it sent the acquiring write of {@code b}: no NEW_LEADER line naming it, stamped before
+   * that send, ahead of the ELECTED of that term. What the process learnt while the write was in
+   * flight cannot have informed the decision to create. Without those lines (other candidate
+   * programs), only a process started after the fact counts as never having seen it.
    */
   private boolean neverSaw(Term b, String holder, long deletedAt) {
     List<Event> events = b.who().events();
@@ -358,7 +507,7 @@ public final class InvariantChecker {
         if (elected++ == b.ordinal()) {
           return true;
         }
-      } else if (e.kind().equals("NEW_LEADER") && e.str(1, "").equals(holder)) {
+      } else if (e.kind().equals("NEW_LEADER") && e.str(1, "").equals(holder) && e.num(0) < b.sentAt()) {
         return false;
       }
     }

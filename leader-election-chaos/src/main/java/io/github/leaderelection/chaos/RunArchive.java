@@ -32,7 +32,8 @@ public final class RunArchive {
       row(out, "config", c.implementation(), c.traced(), c.wallOffsets(), c.candidates(), c.leaseDuration().toMillis(),
           c.renewDeadline().toMillis(), c.retryPeriod().toMillis(), c.seed(), c.faults(), c.workInterval().toMillis(),
           c.workDuration().toMillis(), c.recoverySlack().toMillis(),
-          String.join(",", c.excluded().stream().map(Enum::name).sorted().toList()));
+          String.join(",", c.excluded().stream().map(Enum::name).sorted().toList()), c.stepDownCooldown().toMillis(),
+          c.shutdownTimeout().toMillis(), c.httpHop());
       row(out, "run", run.lease(), run.startedAt(), run.firstLeaderAt(), run.faultsStartedAt(), run.endedAt(),
           run.wallMillis(), run.aborted() == null ? "" : run.aborted(), run.wallStartMillis());
       for (CandidateLog l : run.candidates()) {
@@ -41,7 +42,8 @@ public final class RunArchive {
       }
       for (Fault f : run.faults()) {
         row(out, "fault", f.id(), f.type(), f.startedAt(), f.target(), f.targetWasLeader(), f.leaderAtStart(),
-            f.healedAt(), f.boundNanos(), f.recoveredAt(), f.recoveryNeededWrite(), f.detail().replace('\t', ' '));
+            f.healedAt(), f.boundNanos(), f.recoveredAt(), f.recoveryNeededWrite(), f.detail().replace('\t', ' '),
+            f.injected());
         for (Fault.LeaseEdit e : f.edits()) {
           row(out, "edit", f.id(), e.what(), e.sentAt(), e.ackAt(), e.holderBefore());
         }
@@ -75,7 +77,11 @@ public final class RunArchive {
               Integer.parseInt(f[4]), Duration.ofMillis(Long.parseLong(f[5])), Duration.ofMillis(Long.parseLong(f[6])),
               Duration.ofMillis(Long.parseLong(f[7])), Long.parseLong(f[8]), Integer.parseInt(f[9]),
               Duration.ofMillis(Long.parseLong(f[10])), Duration.ofMillis(Long.parseLong(f[11])),
-              Duration.ofMillis(Long.parseLong(f[12])), dir, excluded(f.length > 13 ? f[13] : ""));
+              Duration.ofMillis(Long.parseLong(f[12])), dir, excluded(f.length > 13 ? f[13] : ""),
+              // Older files: the elector's defaults then (cool-down LD, shutdown timeout RD), TLS.
+              Duration.ofMillis(f.length > 14 ? Long.parseLong(f[14]) : Long.parseLong(f[5])),
+              Duration.ofMillis(f.length > 15 ? Long.parseLong(f[15]) : Long.parseLong(f[6])),
+              f.length > 16 && Boolean.parseBoolean(f[16]));
           case "run" -> {
             lease = f[1];
             for (int i = 0; i < 5; i++) {
@@ -101,6 +107,9 @@ public final class RunArchive {
             x.healedAt(Long.parseLong(f[7]));
             x.boundNanos(Long.parseLong(f[8]));
             x.recoveredAt(Long.parseLong(f[9]), Boolean.parseBoolean(f[10]));
+            if (f.length > 12) {
+              x.injected(Long.parseLong(f[12]));
+            }
             faults.put(x.id(), x);
           }
           case "edit" -> faults.get(Integer.parseInt(f[1])).edit(

@@ -37,6 +37,9 @@ class ChaosCiIT {
     assertThat(run.faults()).hasSize(FAULTS);
     assertThat(run.faults()).extracting(Fault::type).as("every fault type at least once")
         .containsAll(List.of(FaultType.values()));
+    assertThat(run.faults()).filteredOn(f -> f.type() == FaultType.UNKNOWN_LEASE_FIELD)
+        .as("the plain-HTTP hop really put unknown fields into Lease bodies")
+        .anySatisfy(f -> assertThat(f.injected()).isPositive());
     assertThat(result.violations())
         .as("violations of the chaos invariants (report: %s, transcript: %s)", dir.resolve("report.md"),
             dir.resolve("transcript.txt"))

@@ -38,9 +38,11 @@ class ChaosSoakIT {
     Path dir = ChaosRuns.runsDirectory().resolve("soak-" + impl + "-seed-" + seed + "-" + faults
         + (System.getProperty("chaos.exclude", "").isBlank() ? "" : "-excluding"));
 
+    java.util.List<String> verbs = ours ? HandleChaosServer.DEFAULT_VERBS
+        : java.util.List.of("get", "list", "watch", "create", "update", "patch");
     if (!ours) {
       // fabric8 renews with PATCH; the restricted user's Role has update only (reset after the test).
-      server.grantLeaseVerbs("get", "list", "watch", "create", "update", "patch");
+      server.grantLeaseVerbs(verbs.toArray(String[]::new));
     }
     ChaosConfig cfg = ChaosConfig.fast(impl, ChaosRuns.candidateClasspath(impl), ChaosRuns.candidateMain(impl), traced,
         seed, faults, dir);
@@ -52,7 +54,7 @@ class ChaosSoakIT {
       }
       cfg = cfg.excluding(types);
     }
-    RunRecord run = new ChaosRunner(cfg, new HandleChaosServer(server), m -> System.out.println("[chaos] " + m)).run();
+    RunRecord run = new ChaosRunner(cfg, new HandleChaosServer(server, verbs), m -> System.out.println("[chaos] " + m)).run();
     InvariantChecker.Result result = new InvariantChecker(run).check();
     String reproduce = "./mvnw -B -pl leader-election-chaos verify -Pchaos-soak -Dchaos.impl=" + impl
         + " -Dchaos.seed=" + seed + " -Dchaos.faults=" + faults

@@ -189,6 +189,122 @@ class InvariantCheckerTest {
         .containsExactly(Category.NO_LEADER_IN_TIME, Category.NO_LEADER_IN_TIME);
   }
 
+  // --- step-down, slow lost-listeners, shutdown timeout (rules 5, 22, 23) --------------------------
+
+  @Test
+  void stepDown_rivalTakesOverOnlyAfterTheSlowListenerReturned_isClean() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100", "RELINQUISHED 1500 1 RELEASED",
+        "LOST_LISTENER_END 2700 1", "STEP_DOWN_DONE 2720 true");
+    CandidateLog b = candidate("b", 1);
+    lines(b, "ACQUIRED 2740 2 2730", "RELINQUISHED 9000 2 SHUTDOWN", "LOST_LISTENER_END 9001 2");
+
+    assertThat(check().violations()).isEmpty();
+  }
+
+  @Test
+  void stepDown_rivalTakesOverWhileTheListenerStillRuns_isATakeoverBeforeRelease() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100", "RELINQUISHED 1500 1 RELEASED",
+        "LOST_LISTENER_END 2700 1", "STEP_DOWN_DONE 2720 true");
+    CandidateLog b = candidate("b", 1);
+    lines(b, "ACQUIRED 1610 2 1600", "RELINQUISHED 9000 2 SHUTDOWN"); // released before the listener ended
+
+    List<Finding> v = check().violations();
+
+    assertThat(v).extracting(Finding::category).containsExactly(Category.TAKEOVER_BEFORE_RELEASE);
+    assertThat(v.get(0).durationNanos()).isEqualTo(1100 * MS); // until 2700
+  }
+
+  @Test
+  void listenerBeyondTheShutdownTimeout_thenSigterm_rivalMustWaitForExpiry() {
+    // LD 4 s, shutdown timeout 5 s: the lease expires at 1100 + 4000 = 5100, whatever the listener does.
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100", "RELINQUISHED 1500 1 SHUTDOWN", "LOST_LISTENER_END 7000 1", "CLOSED 7010");
+    CandidateLog early = candidate("early", 1);
+    lines(early, "ACQUIRED 5050 2 5000", "RELINQUISHED 5300 2 SHUTDOWN", "LOST_LISTENER_END 5301 2");
+    CandidateLog late = candidate("late", 2);
+    lines(late, "ACQUIRED 5400 3 5350", "RELINQUISHED 9000 3 SHUTDOWN");
+
+    List<Finding> v = check().violations();
+
+    assertThat(v).extracting(Finding::category).containsExactly(Category.TAKEOVER_BEFORE_RELEASE);
+    assertThat(v.get(0).text()).startsWith("early").contains("past the shutdown timeout");
+  }
+
+  @Test
+  void processGoneWithItsListenerStillBlocked_neverReleases() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100", "RELINQUISHED 1500 1 SHUTDOWN", "CLOSED 6600");
+    CandidateLog b = candidate("b", 1);
+    lines(b, "ACQUIRED 2000 2 1990", "RELINQUISHED 9000 2 SHUTDOWN", "LOST_LISTENER_END 9001 2");
+
+    assertThat(check().violations()).extracting(Finding::category)
+        .containsExactly(Category.TAKEOVER_BEFORE_RELEASE);
+  }
+
+  @Test
+  void takeoverBeforeExpiry_afterAnAdminClear_isNotATakeoverBeforeRelease() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100", "RELINQUISHED 1500 1 RENEW_FAILED", "LOST_LISTENER_END 1501 1");
+    Fault f = fault(FaultType.LEASE_EMPTY_HOLDER, 1600, 1610);
+    f.edit(new Fault.LeaseEdit("holder \"\"", 1600 * MS, 1610 * MS, "a"));
+    CandidateLog b = candidate("b", 1);
+    lines(b, "ACQUIRED 1700 2 1690", "RELINQUISHED 9000 2 SHUTDOWN");
+
+    assertThat(check().violations()).isEmpty();
+  }
+
+  @Test
+  void acquiringWhileItsOwnReleaseIsPending_orInsideTheCooldown_violatesRule22() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RELINQUISHED 500 1 RELEASED", "LOST_LISTENER_END 1500 1",
+        "ACQUIRED 1510 1 1505", "RELINQUISHED 1600 1 SHUTDOWN", "LOST_LISTENER_END 1601 1", "STEP_DOWN_DONE 1700 true");
+    CandidateLog c = candidate("c", 1);
+    // cool-down 500 ms from the step-down at 3000: a write sent at 3400 is too early
+    lines(c, "ACQUIRED 2110 2 2100", "RELINQUISHED 3000 2 RELEASED", "LOST_LISTENER_END 3001 2",
+        "STEP_DOWN_DONE 3010 true", "ACQUIRED 3410 2 3400", "RELINQUISHED 9000 2 SHUTDOWN");
+
+    assertThat(check().violations()).extracting(Finding::category)
+        .containsExactly(Category.ACQUIRED_WHILE_RELEASING, Category.ACQUIRED_WHILE_RELEASING);
+  }
+
+  // --- unknown Lease fields (rule 25) --------------------------------------------------------------
+
+  @Test
+  void leaderLosingItsTermWhileReadingUnknownFields_violatesRule25() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100", "RELINQUISHED 4100 1 RENEW_FAILED");
+    Fault f = fault(FaultType.UNKNOWN_LEASE_FIELD, 1200, 5000);
+    f.target("a", true);
+    f.injected(3);
+
+    assertThat(check().violations()).extracting(Finding::category)
+        .containsExactly(Category.UNKNOWN_FIELD_NOT_TOLERATED);
+  }
+
+  @Test
+  void leaderRenewingThroughUnknownFields_isClean() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100", "RENEWED 2100", "RENEWED 3100", "RENEWED 4100",
+        "RELINQUISHED 9000 1 SHUTDOWN");
+    Fault f = fault(FaultType.UNKNOWN_LEASE_FIELD, 1200, 5000);
+    f.target("a", true);
+    f.injected(4);
+
+    assertThat(check().violations()).isEmpty();
+  }
+
+  @Test
+  void hopAddsTheFieldToEveryLeaseSpec_alsoAnEmptyOne() {
+    assertThat(PlainHttpHop.addField("{\"kind\":\"Lease\",\"spec\":{\"holderIdentity\":\"a\"}}"))
+        .isEqualTo("{\"kind\":\"Lease\",\"spec\":{" + PlainHttpHop.FIELD + ",\"holderIdentity\":\"a\"}}");
+    assertThat(PlainHttpHop.addField("{\"kind\":\"Lease\",\"spec\":{}}"))
+        .isEqualTo("{\"kind\":\"Lease\",\"spec\":{" + PlainHttpHop.FIELD + "}}");
+    // managedFields name spec as "f:spec": left alone
+    assertThat(PlainHttpHop.addField("{\"fieldsV1\":{\"f:spec\":{}}}")).isEqualTo("{\"fieldsV1\":{\"f:spec\":{}}}");
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
 
   private CandidateLog candidate(String id, int slot) {

@@ -17,7 +17,9 @@ record CandidateArgs(
     Duration workInterval,
     Duration workDuration,
     Duration wallOffset,
-    boolean traceActing) {
+    boolean traceActing,
+    Duration stepDownCooldown,
+    Duration shutdownTimeout) {
 
   static CandidateArgs parse(String[] args) {
     Map<String, String> m = new HashMap<>();
@@ -38,7 +40,15 @@ record CandidateArgs(
         Duration.ofMillis(Long.parseLong(m.getOrDefault("work-interval-ms", "0"))),
         Duration.ofMillis(Long.parseLong(m.getOrDefault("work-duration-ms", "50"))),
         Duration.ofMillis(Long.parseLong(m.getOrDefault("wall-offset-ms", "0"))),
-        Boolean.parseBoolean(m.getOrDefault("trace-acting", "false")));
+        Boolean.parseBoolean(m.getOrDefault("trace-acting", "false")),
+        optionalMillis(m, "step-down-cooldown-ms"),
+        optionalMillis(m, "shutdown-timeout-ms"));
+  }
+
+  /** Null when absent: the elector's default applies. */
+  private static Duration optionalMillis(Map<String, String> m, String name) {
+    String v = m.get(name);
+    return v == null ? null : Duration.ofMillis(Long.parseLong(v));
   }
 
   private static String required(Map<String, String> m, String name) {

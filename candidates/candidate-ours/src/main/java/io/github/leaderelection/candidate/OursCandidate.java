@@ -14,6 +14,9 @@ import java.io.FileReader;
 import java.io.Reader;
 import java.time.Clock;
 import java.time.Duration;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,7 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <fencingToken> <reason>} when the elector stopped acting (both from the elector thread), and
  * {@code WORK_CHECK <nanos> <seq>} with the time taken just before the leadership check of the
  * execution {@code seq} whose {@code WORK_START} follows, and {@code NEW_LEADER <nanos> <identity>}
- * when the listener is told of a new holder (in order with ELECTED and LOST).
+ * when the listener is told of a new holder (in order with ELECTED and LOST), and {@code
+ * LOST_LISTENER_END <nanos> <fencingToken>} when the lost-listener returns.
+ *
+ * <p>Commands on stdin, one a line (PROTOCOL.md): {@code STEP_DOWN} calls {@link
+ * LeaderElector#stepDown()} and prints {@code STEP_DOWN_DONE <nanos> <released>} when its future
+ * completes; {@code SLOW_LOST <millis>} makes the next lost-listener block that long (leader work
+ * that does not stop at once). Each is acknowledged with {@code COMMAND <nanos> <name> ok}.
  */
 public final class OursCandidate {
 
@@ -40,13 +49,21 @@ public final class OursCandidate {
     try (Reader r = new FileReader(args.kubeconfig().toFile())) {
       client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
     }
-    ElectionConfig config = ElectionConfig.builder(args.lease())
+    ElectionConfig.Builder configBuilder = ElectionConfig.builder(args.lease())
         .namespace(args.namespace())
         .identity(args.identity())
         .leaseDuration(args.leaseDuration())
         .renewDeadline(args.renewDeadline())
-        .retryPeriod(args.retryPeriod())
-        .build();
+        .retryPeriod(args.retryPeriod());
+    if (args.stepDownCooldown() != null) {
+      configBuilder.stepDownCooldown(args.stepDownCooldown());
+    }
+    if (args.shutdownTimeout() != null) {
+      configBuilder.shutdownTimeout(args.shutdownTimeout());
+    }
+    ElectionConfig config = configBuilder.build();
+    // SLOW_LOST arms this for the next lost-listener only, so later losses are not slowed.
+    AtomicLong slowLostMillis = new AtomicLong();
     LeaderElector elector = LeaderElector.builder(config, new KubernetesLeaseStore(client, config))
         .clock(Clock.offset(Clock.systemUTC(), args.wallOffset()))
         .observer(new ElectionObserver() {
@@ -88,6 +105,21 @@ public final class OursCandidate {
           @Override
           public void onLost(LeadershipTerm term, LossReason reason) {
             report.line("LOST", Report.now(), reason.name());
+            long block = slowLostMillis.getAndSet(0);
+            String how = "";
+            if (block > 0) {
+              try {
+                Thread.sleep(block);
+              } catch (InterruptedException e) {
+                // the elector gave up on us (shutdown): say so, the release must not depend on it
+                how = " interrupted";
+                Thread.currentThread().interrupt();
+              }
+            }
+            if (args.traceActing()) {
+              // The release may only follow this line (rule 5); the chaos checker holds rivals to it.
+              report.line(("LOST_LISTENER_END " + Report.now() + " " + term.fencingToken() + how).split(" "));
+            }
           }
 
           @Override
@@ -109,8 +141,10 @@ public final class OursCandidate {
     }, "candidate-shutdown"));
     Thread stdinWatcher = new Thread(() -> {
       try {
-        while (System.in.read() >= 0) {
-          // keep reading until the runner closes our stdin
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+          command(line.trim(), elector, slowLostMillis, report);
         }
       } catch (Exception ignored) {
         // treat as closed
@@ -126,6 +160,27 @@ public final class OursCandidate {
       runLeaderOnlyWork(elector, args, report);
     }
     stopped.await();
+  }
+
+  /** One stdin command of PROTOCOL.md; anything else is answered as unsupported. */
+  private static void command(String line, LeaderElector elector, AtomicLong slowLostMillis, Report report) {
+    if (line.isEmpty()) {
+      return;
+    }
+    String[] w = line.split("\\s+");
+    switch (w[0]) {
+      case "STEP_DOWN" -> {
+        elector.stepDown().whenComplete((released, error) ->
+            report.line("STEP_DOWN_DONE", Report.now(), error != null ? "error" : Boolean.toString(released)));
+        report.line("COMMAND", Report.now(), "STEP_DOWN", "ok");
+      }
+      case "SLOW_LOST" -> {
+        long millis = w.length > 1 ? Long.parseLong(w[1]) : 0;
+        slowLostMillis.set(millis);
+        report.line("COMMAND", Report.now(), "SLOW_LOST", "ok");
+      }
+      default -> report.line("UNSUPPORTED", Report.now(), w[0]);
+    }
   }
 
   private static void runLeaderOnlyWork(LeaderElector elector, CandidateArgs args, Report report)

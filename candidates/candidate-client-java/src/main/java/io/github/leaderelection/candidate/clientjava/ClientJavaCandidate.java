@@ -83,8 +83,15 @@ public final class ClientJavaCandidate {
     }, "candidate-shutdown"));
     Thread stdinWatcher = new Thread(() -> {
       try {
-        while (System.in.read() >= 0) {
-          // keep reading until the runner closes our stdin
+        java.io.BufferedReader in = new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+        String command;
+        while ((command = in.readLine()) != null) {
+          // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so
+          // each one is answered as unsupported and otherwise ignored.
+          if (!command.isBlank()) {
+            report.line("UNSUPPORTED", Report.now(), command.trim().split("\\s+")[0]);
+          }
         }
       } catch (Exception ignored) {
         // treat as closed
