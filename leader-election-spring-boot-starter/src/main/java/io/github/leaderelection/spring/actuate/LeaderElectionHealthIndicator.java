@@ -21,7 +21,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * (An orderly shutdown closes the elector too, but only after the web server stopped, so
  * no probe sees that.)
  *
- * <p>Details: {@code state} (leader, follower, not-competing, closed), {@code holder},
+ * <p>UNKNOWN (not UP) while the elector runs but has never read the lease because its
+ * requests fail, state {@code no-contact}: usually an API server that does not answer. Not
+ * DOWN, since a restart does not bring the API server back, and an outage of the API server
+ * must not make a liveness probe restart every pod; not UP either, since this instance cannot
+ * lead and does not know who does. UNKNOWN ranks below UP when statuses are aggregated, so
+ * the overall status and the probe groups stay UP, while this contributor shows why.
+ *
+ * <p>Details: {@code state} (leader, follower, no-contact, not-competing, closed), {@code holder},
  * {@code lease}, {@code transitions}, {@code identity}, {@code lastRenewal} (the age of the
  * last successful renewal, while leader) and {@code lastError} (first line).
  */
@@ -58,6 +65,11 @@ public class LeaderElectionHealthIndicator implements HealthIndicator {
     }
     if (status.state() == ElectionStatus.State.CLOSED) {
       return health.down().withDetail("reason", "the elector is closed; this instance no longer competes").build();
+    }
+    if (ElectionStates.noContact(status)) {
+      return health.unknown().withDetail("reason", "the elector has not reached the Kubernetes API server"
+          + " (or not read the lease) yet: its requests fail, see lastError; it keeps trying, and cannot"
+          + " lead until they succeed").build();
     }
     if (sinceRenewal != null && sinceRenewal.compareTo(renewalLimit) > 0) {
       return health.down().withDetail("reason", "the leader has not renewed the lease for "

@@ -10,13 +10,31 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
-/** The {@link LeaderElection} bean: a view of the core {@link LeaderElector}. */
+/**
+ * The {@link LeaderElection} bean: a view of the core {@link LeaderElector} of the current
+ * start of the election. A closed elector cannot start again, so when the application context
+ * is stopped and started again (Spring's test context cache pauses and restarts contexts),
+ * {@link LeaderElectionLifecycle} builds a new elector and points this view at it: every bean
+ * that reads the election through this view (health, endpoint, gauge, {@code @LeaderOnly})
+ * follows without being rebuilt.
+ */
 public class ElectorLeaderElection implements LeaderElection {
 
-  private final LeaderElector elector;
+  private volatile LeaderElector elector;
 
+  /** @param elector the elector of the first start */
   public ElectorLeaderElection(LeaderElector elector) {
     this.elector = Objects.requireNonNull(elector, "elector");
+  }
+
+  /** The elector this view reads now. */
+  LeaderElector elector() {
+    return elector;
+  }
+
+  /** Makes this view read {@code next}, the elector of a new start of the election. */
+  void use(LeaderElector next) {
+    this.elector = Objects.requireNonNull(next, "elector");
   }
 
   @Override

@@ -23,15 +23,18 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Leader election on a Kubernetes Lease, or locally in the always-leader and never-leader
  * modes. Beans: the validated {@link ElectionConfig}, a {@link LeaseStore}, the core
- * {@link LeaderElector}, the {@link LeaderElection} view of it and the
- * {@link LeaderElectionLifecycle} that runs it. Each backs off when the application defines
+ * {@link LeaderElector} (with the factory that builds a new one for each later start, a
+ * closed elector cannot be restarted), the {@link LeaderElection} view of the current one and
+ * the {@link LeaderElectionLifecycle} that runs it. Each backs off when the application defines
  * its own bean of that type. Every {@link LeadershipListener} bean is registered on the
  * elector, before the listener that publishes the application events, and every
  * {@link ElectionObserver} bean (metrics, tracing) is given to the elector, in order.
@@ -107,18 +110,25 @@ public final class LeaderElectionAutoConfiguration {
   }
 
   /**
-   * The core elector; closed when the context closes if the lifecycle did not stop it. Its
-   * store explains refused requests (HTTP 403) with the RBAC to apply, see
+   * Builds the auto-configured elector, and a new one for each later start of the election
+   * (a closed elector cannot be restarted; see {@link LeaderElectionLifecycle}).
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  LeaderElectorFactory leaderElectorFactory(ElectionConfig config, LeaseStore leaseStore,
+      ObjectProvider<ElectionObserver> observers) {
+    return new LeaderElectorFactory(config, leaseStore, observers);
+  }
+
+  /**
+   * The core elector of the first start; closed when the context closes if the lifecycle did
+   * not stop it. Its store explains refused requests (HTTP 403) with the RBAC to apply, see
    * {@link RbacDiagnosingLeaseStore}.
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  LeaderElector leaderElector(ElectionConfig config, LeaseStore leaseStore,
-      ObjectProvider<ElectionObserver> observers) {
-    LeaderElector.Builder builder = LeaderElector.builder(config,
-        new RbacDiagnosingLeaseStore(leaseStore, config.namespace(), config.leaseName()));
-    observers.orderedStream().forEach(builder::observer);
-    return builder.build();
+  LeaderElector leaderElector(LeaderElectorFactory factory) {
+    return factory.create();
   }
 
   @Bean
@@ -132,15 +142,49 @@ public final class LeaderElectionAutoConfiguration {
   LeaderElectionLifecycle leaderElectionLifecycle(LeaderElector elector, LeaderElection leaderElection,
       LeaderElectionProperties properties, Environment environment,
       ObjectProvider<LeadershipListener> listeners, ApplicationEventPublisher publisher,
-      ObjectProvider<LeaseStore> leaseStore) {
+      ObjectProvider<LeaseStore> leaseStore, ObjectProvider<LeaderElectorFactory> factory,
+      ObjectProvider<ApiClient> apiClient, ApplicationContext context) {
     Mode mode = ElectionModes.resolve(properties.getMode(), environment);
     Duration awaitTimeout = awaitTimeout(properties, mode);
-    return new LeaderElectionLifecycle(elector, mode != Mode.NEVER_LEADER, awaitTimeout, () -> {
-      List<LeadershipListener> all = new ArrayList<>(listeners.orderedStream().toList());
-      // Last, so the lost event follows the end of leader work (@LeaderOnly tracking).
-      all.add(new EventPublishingListener(publisher, leaderElection));
-      return all;
-    }, preflightStore(elector, leaseStore.getIfUnique()));
+    // Restartable only when both the elector and the view of it are the starter's own: then a
+    // new elector from the factory is the same election, and the view can follow it.
+    LeaderElectorFactory electors = factory.getIfUnique();
+    boolean restartable = electors != null && electors.built(elector)
+        && leaderElection instanceof ElectorLeaderElection view && view.elector() == elector;
+    return new LeaderElectionLifecycle(elector, restartable ? electors::create : null,
+        restartable ? (ElectorLeaderElection) leaderElection : null,
+        mode != Mode.NEVER_LEADER, awaitTimeout, properties.isAwaitLeadership(), () -> {
+          List<LeadershipListener> all = new ArrayList<>(listeners.orderedStream().toList());
+          // Last, so the lost event follows the end of leader work (@LeaderOnly tracking).
+          all.add(new EventPublishingListener(publisher, leaderElection));
+          return all;
+        }, preflightStore(elector, leaseStore.getIfUnique()),
+        () -> apiClient.getIfAvailable(() -> KubernetesApiClients.create(properties.getKubeconfig(), environment))
+            .getBasePath(),
+        properties.isFailOnUnreachable(), keepAlive(environment, context));
+  }
+
+  /**
+   * Whether the election keeps a non-daemon thread while it competes. The elector's threads
+   * are daemons, so a worker without a web server would exit when main() returns. Not needed
+   * with a web server (its threads keep the JVM alive) or with spring.main.keep-alive=true
+   * (SpringApplication's own keep-alive thread does it); spring.main.keep-alive=false, set
+   * explicitly, means the application wants main() to end it, and is respected.
+   */
+  static boolean keepAlive(Environment environment, ApplicationContext context) {
+    if (environment.getProperty("spring.main.keep-alive") != null) {
+      return false;
+    }
+    return !isWebServerContext(context);
+  }
+
+  private static boolean isWebServerContext(ApplicationContext context) {
+    String type = "org.springframework.boot.web.server.context.WebServerApplicationContext";
+    ClassLoader loader = LeaderElectionAutoConfiguration.class.getClassLoader();
+    if (!ClassUtils.isPresent(type, loader)) {
+      return false;
+    }
+    return ClassUtils.resolveClassName(type, loader).isInstance(context);
   }
 
   /**

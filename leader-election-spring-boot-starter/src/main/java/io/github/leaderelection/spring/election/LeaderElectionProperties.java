@@ -108,6 +108,13 @@ public class LeaderElectionProperties {
    */
   private String kubeconfig;
 
+  /**
+   * Whether startup fails when the first request to the Kubernetes API server (a read of the
+   * lease) gets no answer: connection refused, unknown host, TLS failure or timeout. By default
+   * startup goes on, the elector keeps retrying and the health contributor reports no-contact.
+   */
+  private boolean failOnUnreachable = false;
+
   private final Events events = new Events();
 
   private final Health health = new Health();
@@ -230,6 +237,14 @@ public class LeaderElectionProperties {
 
   public void setKubeconfig(String kubeconfig) {
     this.kubeconfig = kubeconfig;
+  }
+
+  public boolean isFailOnUnreachable() {
+    return failOnUnreachable;
+  }
+
+  public void setFailOnUnreachable(boolean failOnUnreachable) {
+    this.failOnUnreachable = failOnUnreachable;
   }
 
   public Events getEvents() {

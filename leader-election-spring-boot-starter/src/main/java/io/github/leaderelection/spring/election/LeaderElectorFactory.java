@@ -1,0 +1,54 @@
+package io.github.leaderelection.spring.election;
+
+import io.github.leaderelection.core.ElectionConfig;
+import io.github.leaderelection.core.ElectionObserver;
+import io.github.leaderelection.core.LeaderElector;
+import io.github.leaderelection.core.LeaseStore;
+import io.github.leaderelection.spring.diagnostics.RbacDiagnosingLeaseStore;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * Builds the auto-configured core elector: the {@code LeaderElector} bean, and a new one for
+ * each later start of the election, since a closed elector cannot be restarted. Every elector
+ * gets the same configuration, lease store and {@link ElectionObserver} beans (metrics), so a
+ * restarted election is the same election in a new term.
+ */
+final class LeaderElectorFactory {
+
+  private final ElectionConfig config;
+  private final LeaseStore leaseStore;
+  private final ObjectProvider<ElectionObserver> observers;
+  /** Weak: electors of past starts are dropped when nothing else holds them. */
+  private final Set<LeaderElector> built = Collections.synchronizedSet(
+      Collections.newSetFromMap(new WeakHashMap<LeaderElector, Boolean>()));
+
+  LeaderElectorFactory(ElectionConfig config, LeaseStore leaseStore, ObjectProvider<ElectionObserver> observers) {
+    this.config = config;
+    this.leaseStore = leaseStore;
+    this.observers = observers;
+  }
+
+  /**
+   * A new elector, not started. Its store explains refused requests (HTTP 403) with the RBAC
+   * to apply, see {@link RbacDiagnosingLeaseStore}.
+   */
+  LeaderElector create() {
+    LeaderElector.Builder builder = LeaderElector.builder(config,
+        new RbacDiagnosingLeaseStore(leaseStore, config.namespace(), config.leaseName()));
+    observers.orderedStream().forEach(builder::observer);
+    LeaderElector elector = builder.build();
+    built.add(elector);
+    return elector;
+  }
+
+  /**
+   * Whether this factory built {@code elector}: only then is a new elector from this factory
+   * the same election (an application's own elector bean may run another one).
+   */
+  boolean built(LeaderElector elector) {
+    return built.contains(elector);
+  }
+}
