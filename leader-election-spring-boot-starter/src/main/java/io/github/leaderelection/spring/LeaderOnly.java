@@ -9,8 +9,18 @@ import java.lang.annotation.Target;
 /**
  * Runs the annotated method of a Spring bean only while this instance is the acting leader
  * ({@link LeaderElection#isLeader()}); otherwise the call is skipped, logged at DEBUG and
- * counted, and returns {@code null}, {@code Optional.empty()}, an empty {@code Mono} or
- * {@code Flux} (when Reactor is present), or zero / false for primitives.
+ * counted, and returns "nothing" of its return type: {@code null}, an empty {@code Optional},
+ * a future completed with {@code null}, the empty value of any reactive type Spring's
+ * {@code ReactiveAdapterRegistry} knows (Reactor, RxJava 3, Kotlin {@code Flow}, ...), or zero /
+ * false for primitives. A return type with no empty value (RxJava's {@code Single}) is refused
+ * at startup. The admitted call's term is readable during the call from
+ * {@link LeaderOnlyContext}.
+ *
+ * <p>Applied by a Spring AOP proxy, so only calls through the proxy are checked: the method
+ * must not be {@code private}, {@code static} or {@code final} (startup fails naming such
+ * methods, see {@code leader.election.leader-only.unproxyable}), and a call from another
+ * method of the same bean ({@code this.method()}) is not checked at all. The check runs before
+ * transactions, caching and retries of the same method ({@code leader.election.leader-only.order}).
  *
  * <p>Typically combined with {@code @Scheduled}: every instance schedules the job, one runs it.
  *

@@ -11,21 +11,32 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * {@link LeaderOnly} support: the advisor, applied by Spring's auto-proxy creator (registered
  * if the application has none, see {@link LeaderOnlyProxyRegistrar}), and the tracker of
- * running calls, which the election calls first when leadership ends.
+ * running calls, which the election calls first when leadership ends (and which is the
+ * {@link io.github.leaderelection.spring.LeaderOnlyContext}), and the {@link LeaderOnlyVerifier}
+ * that fails startup on methods the proxy cannot intercept.
+ *
+ * <p>Properties {@code leader.election.leader-only.order} and {@code .unproxyable} are read with
+ * a {@link Binder} rather than through a properties bean: the advisor and the verifier are
+ * created before ordinary beans (the auto-proxy creator needs them), too early to depend on one.
  */
 @AutoConfiguration(after = LeaderElectionAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "leader.election.enabled", matchIfMissing = true)
 @ConditionalOnBean(LeaderElection.class)
 @Import(LeaderOnlyProxyRegistrar.class)
 public final class LeaderOnlyAutoConfiguration {
+
+  static final String ORDER_PROPERTY = "leader.election.leader-only.order";
+  static final String UNPROXYABLE_PROPERTY = "leader.election.leader-only.unproxyable";
 
   /** Used when the application replaced the ElectionConfig with nothing to read it from. */
   private static final Duration DEFAULT_LOSS_TIMEOUT = ElectionConfig.DEFAULT_RENEW_DEADLINE;
@@ -46,8 +57,22 @@ public final class LeaderOnlyAutoConfiguration {
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean
   static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<LeaderElection> election,
-      ObjectProvider<LeaderOnlyExecutions> executions) {
-    return new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(
+      ObjectProvider<LeaderOnlyExecutions> executions, Environment environment) {
+    LeaderOnlyAdvisor advisor = new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(
         SingletonSupplier.of(election::getObject), SingletonSupplier.of(executions::getObject)));
+    advisor.setOrder(Binder.get(environment).bind(ORDER_PROPERTY, Integer.class).orElse(LeaderOnlyAdvisor.DEFAULT_ORDER));
+    return advisor;
+  }
+
+  /**
+   * A post-processor, so static and of the infrastructure role, like the advisor; it depends on
+   * nothing but the environment.
+   */
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  @ConditionalOnMissingBean
+  static LeaderOnlyVerifier leaderOnlyVerifier(Environment environment) {
+    return new LeaderOnlyVerifier(Binder.get(environment).bind(UNPROXYABLE_PROPERTY, LeaderOnlyVerifier.Unproxyable.class)
+        .orElse(LeaderOnlyVerifier.Unproxyable.FAIL));
   }
 }

@@ -4,11 +4,13 @@ import io.github.leaderelection.core.LeadershipListener;
 import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.core.LossReason;
 import io.github.leaderelection.spring.LeaderOnly;
+import io.github.leaderelection.spring.LeaderOnlyContext;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +33,11 @@ import org.springframework.core.Ordered;
  * <p>The counters are for metrics: {@link #skippedCount()}, {@link #skippedCounts()},
  * {@link #executedCount()}, {@link #runningCount()}; an {@link InvocationListener} hears of
  * each call as it is decided.
+ *
+ * <p>It is also the {@link LeaderOnlyContext}: the term an admitted call runs in is bound to
+ * its thread until the call returns.
  */
-public class LeaderOnlyExecutions implements LeadershipListener, Ordered {
+public class LeaderOnlyExecutions implements LeadershipListener, LeaderOnlyContext, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger(LeaderOnlyExecutions.class);
 
@@ -43,6 +48,8 @@ public class LeaderOnlyExecutions implements LeadershipListener, Ordered {
     private final LeaderOnly.OnLoss onLoss;
     private LeadershipTerm term; // null while undecided; guarded by the tracker's lock
     private boolean interrupted;
+    private boolean bound; // confined to the calling thread, like outer
+    private Execution outer; // the @LeaderOnly call this one is nested in, if any
 
     private Execution(String method, LeaderOnly.OnLoss onLoss) {
       this.method = method;
@@ -70,6 +77,13 @@ public class LeaderOnlyExecutions implements LeadershipListener, Ordered {
   private final LongAdder skipped = new LongAdder();
   private final LongAdder executed = new LongAdder();
   private final Map<String, LongAdder> skippedByMethod = new ConcurrentHashMap<>();
+  /**
+   * The admitted call running on each thread, for {@link #currentTerm()}. A thread-local is
+   * the only place a call's own term can live without changing the method's signature; it is
+   * an instance field, not static, so each application context has its own, and it is reset in
+   * {@link #exit} (a finally block of the interceptor), so pooled threads keep no stale term.
+   */
+  private final ThreadLocal<Execution> current = new ThreadLocal<>();
 
   /**
    * @param lossTimeout how long a loss of leadership waits for running calls; use the
@@ -98,7 +112,20 @@ public class LeaderOnlyExecutions implements LeadershipListener, Ordered {
       e.term = term;
       lock.notifyAll(); // a waiting loss re-evaluates whether this call belongs to its term
     }
+    e.outer = current.get();
+    e.bound = true;
+    current.set(e);
     notifyInvoked(e.method, true);
+  }
+
+  /**
+   * The term of the admitted {@link LeaderOnly} call running on this thread (the innermost
+   * one when calls are nested); empty outside such a call. See {@link LeaderOnlyContext}.
+   */
+  @Override
+  public Optional<LeadershipTerm> currentTerm() {
+    Execution e = current.get();
+    return e == null ? Optional.empty() : Optional.of(e.term); // set on this thread before binding
   }
 
   /** The check failed: the call is skipped. */
@@ -130,6 +157,13 @@ public class LeaderOnlyExecutions implements LeadershipListener, Ordered {
 
   /** The call returned or threw. */
   void exit(Execution e) {
+    if (e.bound) {
+      if (e.outer != null) {
+        current.set(e.outer);
+      } else {
+        current.remove();
+      }
+    }
     boolean interruptedByUs;
     synchronized (lock) {
       running.remove(e);

@@ -3,13 +3,9 @@ package io.github.leaderelection.spring.leaderonly;
 import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.spring.LeaderElection;
 import io.github.leaderelection.spring.LeaderOnly;
-import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -20,19 +16,17 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
- * Runs a {@link LeaderOnly} method only while this instance is the acting leader; see the
- * annotation for what a skipped call returns. Each call is tracked by
- * {@link LeaderOnlyExecutions} from before its leadership check until it returns.
+ * Runs a {@link LeaderOnly} method only while this instance is the acting leader; see
+ * {@link SkippedValues} for what a skipped call returns. Each call is tracked by
+ * {@link LeaderOnlyExecutions} from before its leadership check until it returns, and an
+ * admitted call's term is bound to its thread meanwhile ({@link io.github.leaderelection.spring.LeaderOnlyContext}).
  */
 public class LeaderOnlyInterceptor implements MethodInterceptor {
 
   private static final Logger log = LoggerFactory.getLogger(LeaderOnlyInterceptor.class);
-  private static final boolean REACTOR_PRESENT =
-      ClassUtils.isPresent("reactor.core.publisher.Mono", LeaderOnlyInterceptor.class.getClassLoader());
+  private static final SkippedValues SKIPPED_VALUES = SkippedValues.shared();
 
   private record Target(String name, LeaderOnly.OnLoss onLoss) {}
 
@@ -90,40 +84,8 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
     });
   }
 
-  /** What a skipped call returns: "nothing" in the return type's own terms. */
+  /** What a skipped call returns: "nothing" in the return type's own terms; see {@link SkippedValues}. */
   static Object skippedValue(Class<?> type) {
-    if (type == Optional.class) {
-      return Optional.empty();
-    }
-    if (type == OptionalInt.class) {
-      return OptionalInt.empty();
-    }
-    if (type == OptionalLong.class) {
-      return OptionalLong.empty();
-    }
-    if (type == OptionalDouble.class) {
-      return OptionalDouble.empty();
-    }
-    if (type.isPrimitive()) {
-      // void: null; otherwise the zero of the type (false, 0, 0L, 0.0, '\0').
-      return type == void.class ? null : Array.get(Array.newInstance(type, 1), 0);
-    }
-    if (REACTOR_PRESENT) {
-      return ReactorValues.empty(type);
-    }
-    return null;
-  }
-
-  /** Separate, so Reactor classes load only when Reactor is present. */
-  private static final class ReactorValues {
-    static Object empty(Class<?> type) {
-      if (type == Mono.class) {
-        return Mono.empty();
-      }
-      if (type == Flux.class) {
-        return Flux.empty();
-      }
-      return null;
-    }
+    return SKIPPED_VALUES.of(type);
   }
 }

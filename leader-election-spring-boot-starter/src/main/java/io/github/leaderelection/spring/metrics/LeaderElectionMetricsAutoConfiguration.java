@@ -6,19 +6,25 @@ import io.github.leaderelection.spring.election.LeaderElectionAutoConfiguration;
 import io.github.leaderelection.spring.leaderonly.LeaderOnlyAutoConfiguration;
 import io.github.leaderelection.spring.leaderonly.LeaderOnlyExecutions;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Micrometer meters of the election, under {@code leader.election.*} and
  * {@code leader.only.*}, tagged {@code lease}: when micrometer-core is on the classpath, a
  * {@link MeterRegistry} bean exists and leader election is enabled. The
  * {@link ElectionMetricsObserver} is an {@code ElectionObserver} bean, which the
- * auto-configured elector is built with (beside any other observer beans).
+ * auto-configured elector is built with (beside any other observer beans); it takes the
+ * registry itself, so its meters exist before the first election. The other meters are
+ * {@code MeterBinder} beans, which Spring Boot's metrics auto-configuration binds to the
+ * registry whenever it is set up: no bean has to inject them, so lazy initialization
+ * ({@code spring.main.lazy-initialization}) cannot leave them out.
  */
 @AutoConfiguration(after = {LeaderElectionAutoConfiguration.class, LeaderOnlyAutoConfiguration.class},
     afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -39,15 +45,17 @@ public final class LeaderElectionMetricsAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  LeaderElectionGauge leaderElectionGauge(MeterRegistry registry, LeaderElection election, ElectionConfig config) {
-    return new LeaderElectionGauge(registry, election, config.leaseName());
+  LeaderElectionGauge leaderElectionGauge(ObjectProvider<LeaderElection> election, ElectionConfig config) {
+    // Resolved when read: under lazy initialization the registry, and so this binder, can be
+    // set up from within the creation of the elector (it takes the metrics observer).
+    return new LeaderElectionGauge(SingletonSupplier.of(election::getObject), config.leaseName());
   }
 
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnBean(LeaderOnlyExecutions.class)
-  LeaderOnlyMetrics leaderOnlyMetrics(MeterRegistry registry, LeaderOnlyExecutions executions, ElectionConfig config) {
-    LeaderOnlyMetrics metrics = new LeaderOnlyMetrics(registry, config.leaseName());
+  LeaderOnlyMetrics leaderOnlyMetrics(LeaderOnlyExecutions executions, ElectionConfig config) {
+    LeaderOnlyMetrics metrics = new LeaderOnlyMetrics(config.leaseName());
     executions.addInvocationListener(metrics);
     return metrics;
   }

@@ -3,40 +3,51 @@ package io.github.leaderelection.spring.metrics;
 import io.github.leaderelection.spring.leaderonly.LeaderOnlyExecutions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The counter {@code leader.only.invocations}: {@code @LeaderOnly} calls, tagged {@code lease},
  * {@code method} ("SimpleClassName.method") and {@code outcome} (executed: this instance led
  * and ran it; skipped: it did not lead).
+ *
+ * <p>A {@link MeterBinder}, bound by Spring Boot to the registry when the registry is set up
+ * (so lazy initialization cannot leave it out); calls before that are not counted. Boot binds
+ * it once to the composite registry, or to each registry when there is none.
  */
-public class LeaderOnlyMetrics implements LeaderOnlyExecutions.InvocationListener {
+public class LeaderOnlyMetrics implements LeaderOnlyExecutions.InvocationListener, MeterBinder {
 
-  private final MeterRegistry registry;
   private final String leaseName;
-  private final Map<String, Counter> executed = new ConcurrentHashMap<>();
-  private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
+  private final List<Bound> registries = new CopyOnWriteArrayList<>();
 
-  /**
-   * @param registry where to register
-   * @param leaseName the lease's name, the {@code lease} tag
-   */
-  public LeaderOnlyMetrics(MeterRegistry registry, String leaseName) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+  /** The counters of one registry, cached per method: scheduled methods run often, and a lookup is not free. */
+  private record Bound(MeterRegistry registry, Map<String, Counter> executed, Map<String, Counter> skipped) {}
+
+  /** @param leaseName the lease's name, the {@code lease} tag */
+  public LeaderOnlyMetrics(String leaseName) {
     this.leaseName = Objects.requireNonNull(leaseName, "leaseName");
   }
 
   @Override
+  public void bindTo(MeterRegistry registry) {
+    registries.add(new Bound(Objects.requireNonNull(registry, "registry"), new ConcurrentHashMap<>(),
+        new ConcurrentHashMap<>()));
+  }
+
+  @Override
   public void invoked(String method, boolean wasExecuted) {
-    // Cached per method: scheduled methods run often, and a registry lookup is not free.
-    Map<String, Counter> counters = wasExecuted ? executed : skipped;
-    counters.computeIfAbsent(method, m -> Counter.builder("leader.only.invocations")
-        .tag("lease", leaseName)
-        .tag("method", m)
-        .tag("outcome", wasExecuted ? "executed" : "skipped")
-        .description("@LeaderOnly calls, executed as leader or skipped")
-        .register(registry)).increment();
+    for (Bound b : registries) {
+      Map<String, Counter> counters = wasExecuted ? b.executed : b.skipped;
+      counters.computeIfAbsent(method, m -> Counter.builder("leader.only.invocations")
+          .tag("lease", leaseName)
+          .tag("method", m)
+          .tag("outcome", wasExecuted ? "executed" : "skipped")
+          .description("@LeaderOnly calls, executed as leader or skipped")
+          .register(b.registry)).increment();
+    }
   }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
@@ -37,7 +38,8 @@ class LeaderElectionRestartTests {
   void stoppedContextStartsAgainAsANewTermAndEverythingFollows() {
     runner().withConfiguration(AutoConfigurations.of(LeaderElectionHealthAutoConfiguration.class,
             HealthContributorAutoConfiguration.class,
-            LeaderEndpointAutoConfiguration.class, LeaderElectionMetricsAutoConfiguration.class))
+            LeaderEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+            LeaderElectionMetricsAutoConfiguration.class))
         .withUserConfiguration(Recorder.class)
         .withPropertyValues("leader.election.mode=always-leader", "management.endpoints.web.exposure.include=leader")
         .run(context -> {

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -25,9 +27,34 @@ import org.springframework.core.annotation.Order;
 /** The election's meters: when they exist, and that they follow leadership. */
 class LeaderElectionMetricsTests {
 
+  /** With Spring Boot's metrics auto-configuration, which binds MeterBinder beans to the registry. */
   private static ApplicationContextRunner metrics() {
-    return runner().withConfiguration(AutoConfigurations.of(LeaderElectionMetricsAutoConfiguration.class))
+    return runner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+            LeaderElectionMetricsAutoConfiguration.class))
         .withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+  }
+
+  @Test
+  void metersExistWithLazyInitialization() {
+    // What spring.main.lazy-initialization=true does in SpringApplication; the context runner
+    // does not read that property itself.
+    metrics().withPropertyValues("spring.main.lazy-initialization=true")
+        .withInitializer(context -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+        .withUserConfiguration(Job.class)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          MeterRegistry registry = context.getBean(MeterRegistry.class);
+          await().atMost(Duration.ofSeconds(5)).until(() -> context.getBean(LeaderElection.class).isLeader());
+          assertThat(registry.find("leader.election.leader").tag("lease", "orders").gauge())
+              .as("leader.election.leader").isNotNull()
+              .satisfies(g -> assertThat(g.value()).isEqualTo(1.0));
+          assertThat(registry.find("leader.election.transitions").counter()).isNotNull();
+          context.getBean(Job.class).work();
+          assertThat(registry.find("leader.only.invocations")
+              .tags("method", "LeaderElectionMetricsTests.Job.work", "outcome", "executed").counter())
+              .as("leader.only.invocations").isNotNull()
+              .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+        });
   }
 
   @Test
