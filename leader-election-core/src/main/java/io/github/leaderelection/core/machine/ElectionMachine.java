@@ -300,13 +300,11 @@ public final class ElectionMachine {
           } else {
             finishRelease(r, now, false, out); // it expires on its own
           }
-        } else if (role instanceof Closing) {
-          closed(out);
         }
       }
     }
-    if (role instanceof Closing && inFlight == null) {
-      closed(out); // the acquiring write in flight at close failed: nothing to release
+    if (role instanceof Closing) {
+      closed(out); // what was in flight at close failed: nothing (more) to release
     }
   }
 
