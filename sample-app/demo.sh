@@ -2,24 +2,42 @@
 # Shows real leader election with no cluster: starts a local kube-apiserver + etcd (built from
 # Go modules, cached), runs three sample-app replicas against it, prints who leads, stops the
 # leader gracefully and then kills the next one, printing each takeover and its timing, and
-# cleans everything up.
+# stops everything it started. The logs (build, API server, each replica) are kept and their
+# folder is printed at the end, also when the demo fails, which is when they are needed.
 #
-#   sample-app/demo.sh
+#   sample-app/demo.sh [--remove-logs]
+#
+#   --remove-logs   delete the logs' folder on exit instead
 #
 # Timings are shortened for the demo (lease 6 s, renew deadline 4 s, retry 1 s); see
 # application.yaml for the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+remove_logs=false
+for arg in "$@"; do
+  case "$arg" in
+    --remove-logs) remove_logs=true ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "unknown option: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
 work="$(mktemp -d "${TMPDIR:-/tmp}/leader-election-demo.XXXXXX")"
 pids=()
 
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  if [ "$remove_logs" = true ]; then
+    rm -rf "$work"
+  else
+    echo
+    echo "Logs are in $work (build.log, apiserver.log, replica-1.log ... replica-3.log)."
+  fi
 }
-trap cleanup EXIT INT TERM
+# Ctrl-C or kill ends the script; the EXIT trap then cleans up, once.
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 now_ms() { date +%s%3N; }
@@ -111,4 +129,4 @@ t1="$(now_ms)"
 echo "   crash of replica-$second -> replica-$third leads after $((t1 - t0)) ms (no release: the lease expired"
 echo "   6000 ms after the last renewal replica-$third saw, which came up to 1000 ms before the kill)"
 echo
-echo "Done. Logs were in $work (removed on exit)."
+echo "Done."

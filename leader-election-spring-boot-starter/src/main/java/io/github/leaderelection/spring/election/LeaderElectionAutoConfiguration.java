@@ -235,12 +235,28 @@ public final class LeaderElectionAutoConfiguration {
     return timeout;
   }
 
-  /** {@code leader.election.lease-name}, else derived from {@code spring.application.name}. */
+  /**
+   * The lease name of the local modes when neither {@code leader.election.lease-name} nor
+   * {@code spring.application.name} gives one.
+   */
+  static final String LOCAL_LEASE_NAME = "application";
+
+  /**
+   * {@code leader.election.lease-name}, else derived from {@code spring.application.name},
+   * else, in the always-leader and never-leader modes, {@value #LOCAL_LEASE_NAME}.
+   */
   static String leaseName(LeaderElectionProperties properties, Environment environment) {
     if (properties.getLeaseName() != null) {
       return properties.getLeaseName(); // as written: the core says what is wrong with it
     }
     String derived = sanitize(environment.getProperty("spring.application.name", ""));
+    if (derived.isEmpty() && ElectionModes.resolve(properties.getMode(), environment) != Mode.KUBERNETES) {
+      // A local lease lives in this process's memory: no other application can share it, so
+      // any name is safe, and tests and local runs need not invent one. On Kubernetes a
+      // default would let unrelated applications of a namespace compete for one Lease (all but
+      // one would never run their leader work), so a name stays required there.
+      return LOCAL_LEASE_NAME;
+    }
     if (derived.isEmpty()) {
       throw new InvalidElectionConfigException("leaseName", null,
           "must be set, or derived from spring.application.name, which is not set either");

@@ -30,7 +30,8 @@ public class LeaderElectionProperties {
 
   /**
    * Name of the Lease object that instances compete for; a DNS-1123 subdomain. Defaults to
-   * spring.application.name, lowercased and with other characters replaced by '-'.
+   * spring.application.name, lowercased and with other characters replaced by '-'; in the
+   * always-leader and never-leader modes, 'application' when that is not set either.
    */
   private String leaseName;
 

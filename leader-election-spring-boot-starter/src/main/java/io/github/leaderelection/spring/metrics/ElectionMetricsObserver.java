@@ -95,6 +95,11 @@ public class ElectionMetricsObserver implements ElectionObserver {
 
   @Override
   public void apiError(String operation, int status) {
+    if (status == 409) {
+      // The elector reports every failed request, a lost race too: with several candidates
+      // each takeover brings 409s, which are the protocol working, not something to alert on.
+      return;
+    }
     Counter.builder("leader.election.api.errors").tags(tags)
         .tag("operation", operation)
         .tag("status", status == 0 ? "none" : String.valueOf(status))

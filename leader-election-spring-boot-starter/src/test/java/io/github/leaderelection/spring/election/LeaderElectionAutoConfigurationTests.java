@@ -307,6 +307,25 @@ class LeaderElectionAutoConfigurationTests {
   }
 
   @Test
+  void localModesNameTheLeaseWhenNothingElseDoes() {
+    // "auto" resolves to always-leader here: no cluster, no kubeconfig (see TestRunners).
+    for (String mode : List.of("auto", "always-leader", "never-leader")) {
+      runner().withPropertyValues("spring.application.name=", "leader.election.mode=" + mode).run(context -> {
+        assertThat(context).as(mode).hasNotFailed();
+        assertThat(context.getBean(ElectionConfig.class).leaseName()).as(mode).isEqualTo("application");
+        assertThat(context.getBean(LeaderElection.class).isLeader()).as(mode).isEqualTo(!mode.equals("never-leader"));
+      });
+    }
+    // A name that sanitizes to nothing is no name either.
+    runner().withPropertyValues("spring.application.name=___", "leader.election.mode=always-leader")
+        .run(context -> assertThat(context.getBean(ElectionConfig.class).leaseName()).isEqualTo("application"));
+    // The application's name still wins, and on Kubernetes a name stays required
+    // (LeaderElectionFailureAnalyzerTests.missingLeaseNameAndApplicationName).
+    runner().withPropertyValues("leader.election.mode=always-leader")
+        .run(context -> assertThat(context.getBean(ElectionConfig.class).leaseName()).isEqualTo("orders"));
+  }
+
+  @Test
   void sanitizeMakesDns1123Subdomains() {
     assertThat(LeaderElectionAutoConfiguration.sanitize("My_App")).isEqualTo("my-app");
     assertThat(LeaderElectionAutoConfiguration.sanitize("--a..b-.c--")).isEqualTo("a.b.c");

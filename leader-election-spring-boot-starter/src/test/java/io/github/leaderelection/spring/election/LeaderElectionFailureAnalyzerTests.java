@@ -52,7 +52,8 @@ class LeaderElectionFailureAnalyzerTests {
 
   @Test
   void missingLeaseNameAndApplicationName() {
-    runner().withPropertyValues("spring.application.name=").run(context -> {
+    // On Kubernetes only: the local modes default the name (see LeaderElectionAutoConfigurationTests).
+    runner().withPropertyValues("spring.application.name=", "leader.election.mode=kubernetes").run(context -> {
       FailureAnalysis analysis = analyze(context.getStartupFailure());
       assertThat(analysis.getDescription()).contains("Property: leader.election.lease-name", "Value: (not set)",
           "spring.application.name");

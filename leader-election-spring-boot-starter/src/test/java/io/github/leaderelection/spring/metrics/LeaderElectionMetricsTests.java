@@ -111,6 +111,17 @@ class LeaderElectionMetricsTests {
   }
 
   @Test
+  void aLostRaceIsNotAnApiError() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ElectionMetricsObserver observer = new ElectionMetricsObserver(registry, "orders");
+    observer.apiError("acquire", 409);
+    assertThat(registry.find("leader.election.api.errors").counters()).isEmpty();
+    observer.apiError("renew", 404);
+    assertThat(registry.get("leader.election.api.errors").tags("operation", "renew", "status", "404").counter().count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
   void theElectorTakesEveryObserverInOrder() {
     metrics().withUserConfiguration(Observers.class).run(context -> {
       List<String> calls = context.getBean(Observers.class).calls;
