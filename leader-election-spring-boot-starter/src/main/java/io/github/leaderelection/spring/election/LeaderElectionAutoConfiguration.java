@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,10 +24,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -116,8 +119,28 @@ public final class LeaderElectionAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   LeaderElectorFactory leaderElectorFactory(ElectionConfig config, LeaseStore leaseStore,
-      ObjectProvider<ElectionObserver> observers) {
-    return new LeaderElectorFactory(config, leaseStore, observers);
+      ObjectProvider<ElectionObserver> observers, Environment environment) {
+    return new LeaderElectorFactory(config, leaseStore, observers, threadFactory(config, environment));
+  }
+
+  /**
+   * Virtual threads for the elector when the application asks for them with
+   * {@code spring.threads.virtual.enabled=true} and runs on Java 21 or later, the rule Boot
+   * applies to its own executors ({@link Threading#VIRTUAL}); else null, the core's named
+   * daemon threads. The starter is Java 17 bytecode, so it cannot call
+   * {@code Thread.ofVirtual()}: Spring Framework's {@link VirtualThreadTaskExecutor} does, from
+   * the Java 21 part of its multi-release jar, and is only reached once Boot has checked the
+   * Java version (on Java 17 it would throw). Virtual threads are daemons, as the default
+   * threads are, so keep-alive is unchanged. The Kubernetes watch runs on the core's own
+   * platform thread either way.
+   */
+  static ThreadFactory threadFactory(ElectionConfig config, Environment environment) {
+    if (!Threading.VIRTUAL.isActive(environment)) {
+      return null;
+    }
+    // One factory for the election, request and listener threads of every start: named
+    // leader-elector-<lease>-<n>, in the order the elector first needs them.
+    return new VirtualThreadTaskExecutor("leader-elector-" + config.leaseName() + "-").getVirtualThreadFactory();
   }
 
   /**

@@ -8,27 +8,33 @@ import io.github.leaderelection.spring.diagnostics.RbacDiagnosingLeaseStore;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ThreadFactory;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Builds the auto-configured core elector: the {@code LeaderElector} bean, and a new one for
  * each later start of the election, since a closed elector cannot be restarted. Every elector
  * gets the same configuration, lease store and {@link ElectionObserver} beans (metrics), so a
- * restarted election is the same election in a new term.
+ * restarted election is the same election in a new term, and the same thread factory (virtual
+ * threads with {@code spring.threads.virtual.enabled}, else the core's named daemon threads).
  */
 final class LeaderElectorFactory {
 
   private final ElectionConfig config;
   private final LeaseStore leaseStore;
   private final ObjectProvider<ElectionObserver> observers;
+  /** The elector's election, request and listener threads; null for the core's default. */
+  private final ThreadFactory threadFactory;
   /** Weak: electors of past starts are dropped when nothing else holds them. */
   private final Set<LeaderElector> built = Collections.synchronizedSet(
       Collections.newSetFromMap(new WeakHashMap<LeaderElector, Boolean>()));
 
-  LeaderElectorFactory(ElectionConfig config, LeaseStore leaseStore, ObjectProvider<ElectionObserver> observers) {
+  LeaderElectorFactory(ElectionConfig config, LeaseStore leaseStore, ObjectProvider<ElectionObserver> observers,
+      ThreadFactory threadFactory) {
     this.config = config;
     this.leaseStore = leaseStore;
     this.observers = observers;
+    this.threadFactory = threadFactory;
   }
 
   /**
@@ -39,6 +45,9 @@ final class LeaderElectorFactory {
     LeaderElector.Builder builder = LeaderElector.builder(config,
         new RbacDiagnosingLeaseStore(leaseStore, config.namespace(), config.leaseName()));
     observers.orderedStream().forEach(builder::observer);
+    if (threadFactory != null) {
+      builder.threadFactory(threadFactory);
+    }
     LeaderElector elector = builder.build();
     built.add(elector);
     return elector;

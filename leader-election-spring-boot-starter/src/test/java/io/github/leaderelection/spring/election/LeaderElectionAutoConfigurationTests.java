@@ -9,6 +9,8 @@ import io.github.leaderelection.core.ElectionStatus;
 import io.github.leaderelection.core.InMemoryLeaseStore;
 import io.github.leaderelection.core.KubernetesLeaseStore;
 import io.github.leaderelection.core.LeaderElector;
+import io.github.leaderelection.core.LeadershipListener;
+import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.spring.LeaderElection;
 import io.github.leaderelection.spring.leaderonly.LeaderOnlyAdvisor;
@@ -18,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -179,6 +183,56 @@ class LeaderElectionAutoConfigurationTests {
   void awaitLeadershipInAlwaysLeaderModeStartsAsLeader() {
     runner().withPropertyValues("leader.election.mode=always-leader", "leader.election.await-leadership=true")
         .run(context -> assertThat(context.getBean(LeaderElection.class).isLeader()).isTrue());
+  }
+
+  // --- threads ------------------------------------------------------------------------------------
+
+  @Test
+  void virtualThreadsWhenEnabledOnJava21OrLater() {
+    runner().withPropertyValues("leader.election.mode=always-leader", "spring.threads.virtual.enabled=true")
+        .withBean(ListenerThread.class)
+        .run(context -> {
+          ListenerThread.Seen thread = context.getBean(ListenerThread.class).seen.get(10, TimeUnit.SECONDS);
+          if (Runtime.version().feature() >= 21) {
+            assertThat(thread.virtual()).as(thread.description()).isTrue();
+            assertThat(thread.name()).startsWith("leader-elector-orders-");
+          } else {
+            // Boot's rule for its own executors too: the property has no effect before Java 21.
+            assertThat(thread.virtual()).as(thread.description()).isFalse();
+            assertThat(thread.name()).startsWith("leader-elector-orders-").endsWith("-events");
+          }
+          assertThat(thread.daemon()).isTrue();
+        });
+  }
+
+  @Test
+  void platformDaemonThreadsByDefault() {
+    runner().withPropertyValues("leader.election.mode=always-leader")
+        .withBean(ListenerThread.class)
+        .run(context -> {
+          ListenerThread.Seen thread = context.getBean(ListenerThread.class).seen.get(10, TimeUnit.SECONDS);
+          assertThat(thread.virtual()).as(thread.description()).isFalse();
+          assertThat(thread.name()).startsWith("leader-elector-orders-").endsWith("-events");
+          assertThat(thread.daemon()).isTrue();
+        });
+  }
+
+  /** The thread the listeners are called on. */
+  static class ListenerThread implements LeadershipListener {
+    record Seen(String name, String description, boolean daemon) {
+      /** Thread.isVirtual() is Java 21 API, the tests are Java 17 bytecode: "VirtualThread[#..]". */
+      boolean virtual() {
+        return description.startsWith("VirtualThread[");
+      }
+    }
+
+    final CompletableFuture<Seen> seen = new CompletableFuture<>();
+
+    @Override
+    public void onElected(LeadershipTerm term) {
+      Thread t = Thread.currentThread();
+      seen.complete(new Seen(t.getName(), t.toString(), t.isDaemon()));
+    }
   }
 
   // --- the application's beans win ----------------------------------------------------------------

@@ -44,7 +44,7 @@ class LeaderElectionIT {
 
   private static final Duration LEASE_DURATION = Duration.ofSeconds(4);
 
-  private final Recorder recorder = new Recorder();
+  final Recorder recorder = new Recorder();
   private final Map<String, ConfigurableApplicationContext> contexts = new ConcurrentHashMap<>();
 
   @AfterEach
@@ -130,8 +130,14 @@ class LeaderElectionIT {
             "leader.election.lease-duration=" + LEASE_DURATION.toSeconds() + "s",
             "leader.election.renew-deadline=3s",
             "leader.election.retry-period=1s")
+        .properties(extraProperties().toArray(String[]::new))
         .run();
     contexts.put(identity, context);
+  }
+
+  /** More application properties, for a subclass that runs these tests in another setup. */
+  List<String> extraProperties() {
+    return List.of();
   }
 
   private LeaderElection election(String identity) {
@@ -214,6 +220,8 @@ class LeaderElectionIT {
     final List<Run> runs = new CopyOnWriteArrayList<>();
     final Map<String, List<String>> events = new ConcurrentHashMap<>();
     final List<OnLeaderElectedEvent> elections = new CopyOnWriteArrayList<>();
+    /** Thread.toString() of every event delivery and @LeaderOnly run, for the thread checks. */
+    final List<String> threads = new CopyOnWriteArrayList<>();
 
     List<String> eventsOf(String identity) {
       return events.getOrDefault(identity, List.of());
@@ -244,6 +252,7 @@ class LeaderElectionIT {
     public void run() {
       long start = System.nanoTime();
       sleep(30);
+      recorder.threads.add(Thread.currentThread().toString());
       recorder.runs.add(new Run(identity, start, System.nanoTime()));
     }
   }
@@ -267,6 +276,7 @@ class LeaderElectionIT {
     }
 
     private void log(String identity, String event) {
+      recorder.threads.add(Thread.currentThread().toString());
       recorder.events.computeIfAbsent(identity, id -> new CopyOnWriteArrayList<>()).add(event);
     }
   }
