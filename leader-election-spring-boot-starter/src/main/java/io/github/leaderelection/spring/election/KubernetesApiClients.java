@@ -59,6 +59,26 @@ final class KubernetesApiClients {
         + " ApiClient bean, or set leader.election.mode=always-leader to run without Kubernetes.");
   }
 
+  /**
+   * Whether any configuration that client-java's {@code ClientBuilder.standard()} reads exists:
+   * the in-cluster service account, a {@code KUBECONFIG} file, {@code ~/.kube/config} (of
+   * {@code user.home} or of {@code HOME}, which is what ClientBuilder reads). When none does, a
+   * client it built points at its fallback, {@link #CLIENT_JAVA_FALLBACK}.
+   */
+  static boolean clientJavaConfigurationExists(Environment environment) {
+    if (StringUtils.hasText(environment.getProperty("KUBERNETES_SERVICE_HOST"))) {
+      return true;
+    }
+    if (kubeconfigFromEnvironment(environment) != null) {
+      return true;
+    }
+    String home = environment.getProperty("HOME");
+    return StringUtils.hasText(home) && Files.isRegularFile(Path.of(home, ".kube", "config"));
+  }
+
+  /** Where {@code ClientBuilder.standard()} / {@code defaultClient()} connect when they find no configuration. */
+  static final String CLIENT_JAVA_FALLBACK = "http://localhost:8080";
+
   private static Path kubeconfigFromEnvironment(Environment environment) {
     String list = environment.getProperty("KUBECONFIG");
     if (StringUtils.hasText(list)) {

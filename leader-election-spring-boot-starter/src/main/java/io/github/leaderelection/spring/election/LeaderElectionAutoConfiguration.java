@@ -9,6 +9,7 @@ import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.core.LeadershipListener;
 import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.aot.LeaderElectionRuntimeHints;
 import io.github.leaderelection.spring.diagnostics.RbacDiagnosingLeaseStore;
 import io.github.leaderelection.spring.election.LeaderElectionProperties.Mode;
 import io.kubernetes.client.openapi.ApiClient;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -28,6 +30,7 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.util.ClassUtils;
@@ -45,6 +48,7 @@ import org.springframework.util.ClassUtils;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "leader.election.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeaderElectionProperties.class)
+@ImportRuntimeHints(LeaderElectionRuntimeHints.class)
 public final class LeaderElectionAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(LeaderElectionAutoConfiguration.class);
@@ -78,6 +82,18 @@ public final class LeaderElectionAutoConfiguration {
   }
 
   /**
+   * The ApiClient the election talks through: the application's (the one qualified
+   * {@value ElectionApiClient#QUALIFIER}, else the only or primary one), else one the starter
+   * builds when first needed and closes with the context. See {@link ElectionApiClient}.
+   */
+  @Bean
+  ElectionApiClient leaderElectionApiClientSource(ListableBeanFactory beans, ObjectProvider<ApiClient> apiClient,
+      LeaderElectionProperties properties, Environment environment) {
+    return new ElectionApiClient(beans, apiClient,
+        () -> KubernetesApiClients.create(properties.getKubeconfig(), environment), environment);
+  }
+
+  /**
    * The lease: on the Kubernetes API server (through the application's ApiClient if it has
    * one), or in memory for the local modes. The mode is resolved here, when the bean is
    * created, rather than in a bean condition: under AOT, conditions are evaluated at build
@@ -86,16 +102,14 @@ public final class LeaderElectionAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   LeaseStore leaderElectionLeaseStore(ElectionConfig config, LeaderElectionProperties properties,
-      ObjectProvider<ApiClient> apiClient, Environment environment) {
+      ElectionApiClient apiClient, Environment environment) {
     Mode mode = ElectionModes.resolve(properties.getMode(), environment);
     boolean auto = properties.getMode() == Mode.AUTO;
     if (mode == Mode.KUBERNETES) {
       if (auto) {
         log.info("Leader election mode auto: electing on Kubernetes ({})", ElectionModes.kubernetesSignal(environment));
       }
-      ApiClient client = apiClient.getIfAvailable(
-          () -> KubernetesApiClients.create(properties.getKubeconfig(), environment));
-      return new KubernetesLeaseStore(client, config);
+      return new KubernetesLeaseStore(apiClient.get(), config);
     }
     if (auto) {
       log.warn("""
@@ -166,7 +180,7 @@ public final class LeaderElectionAutoConfiguration {
       LeaderElectionProperties properties, Environment environment,
       ObjectProvider<LeadershipListener> listeners, ApplicationEventPublisher publisher,
       ObjectProvider<LeaseStore> leaseStore, ObjectProvider<LeaderElectorFactory> factory,
-      ObjectProvider<ApiClient> apiClient, ApplicationContext context) {
+      ElectionApiClient apiClient, ApplicationContext context) {
     Mode mode = ElectionModes.resolve(properties.getMode(), environment);
     Duration awaitTimeout = awaitTimeout(properties, mode);
     // Restartable only when both the elector and the view of it are the starter's own: then a
@@ -182,8 +196,7 @@ public final class LeaderElectionAutoConfiguration {
           all.add(new EventPublishingListener(publisher, leaderElection));
           return all;
         }, preflightStore(elector, leaseStore.getIfUnique()),
-        () -> apiClient.getIfAvailable(() -> KubernetesApiClients.create(properties.getKubeconfig(), environment))
-            .getBasePath(),
+        () -> apiClient.get().getBasePath(),
         properties.isFailOnUnreachable(), keepAlive(environment, context));
   }
 
@@ -228,15 +241,13 @@ public final class LeaderElectionAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty(name = "leader.election.events.kubernetes.enabled")
   KubernetesEventRecorder leaderElectionKubernetesEventRecorder(ElectionConfig config,
-      LeaderElectionProperties properties, ObjectProvider<ApiClient> apiClient, Environment environment) {
+      LeaderElectionProperties properties, ElectionApiClient apiClient, Environment environment) {
     if (ElectionModes.resolve(properties.getMode(), environment) != Mode.KUBERNETES) {
       log.info("leader.election.events.kubernetes.enabled is set, but the election does not run on"
           + " Kubernetes: no events are recorded");
       return KubernetesEventRecorder.disabled(config);
     }
-    ApiClient client = apiClient.getIfAvailable(
-        () -> KubernetesApiClients.create(properties.getKubeconfig(), environment));
-    return new KubernetesEventRecorder(client, config);
+    return new KubernetesEventRecorder(apiClient.get(), config);
   }
 
   /**
