@@ -468,6 +468,14 @@ public final class InvariantChecker {
     // Ours names the cause; other programs only say that their term ended (not by a shutdown).
     boolean detected = run.config().traced() ? a.endReason().equals("LEASE_TAKEN")
         : !a.endReason().equals("SHUTDOWN") && !a.endReason().equals("KILLED");
+    if (clear != null && a.endReason().equals("KILLED") && a.who().killedAt() != Long.MIN_VALUE
+        && a.who().killedAt() <= clear.ackAt() + 2 * rp) {
+      // Killed before it could have noticed the clear: it had no chance to detect it, and a
+      // dead process acts no more, so this is the hostile-clear overlap, not the elector's.
+      return "HOSTILE_CLEAR_OVERLAP: admin wrote '" + clear.what() + "' at " + t(clear.sentAt()) + ".."
+          + t(clear.ackAt()) + " while " + a.who() + " led; it was killed " + ms(a.who().killedAt() - clear.ackAt())
+          + " after the edit, before it could notice";
+    }
     if (clear != null && detected && a.end() <= clear.ackAt() + 2 * rp) {
       return "HOSTILE_CLEAR_OVERLAP: admin wrote '" + clear.what() + "' at " + t(clear.sentAt()) + ".."
           + t(clear.ackAt()) + " while " + a.who() + " led; it lost (LEASE_TAKEN) "

@@ -88,6 +88,35 @@ class InvariantCheckerTest {
   }
 
   @Test
+  void hostileClear_ofALeaderKilledBeforeItCouldNotice_isReportedApart() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100");
+    a.killedAt(1500 * MS); // 0.3 s after the clear: no chance to see it
+    CandidateLog b = candidate("b", 1);
+    lines(b, "ACQUIRED 1215 2 1205", "RELINQUISHED 7000 2 SHUTDOWN");
+    Fault f = fault(FaultType.LEASE_EMPTY_HOLDER, 1190, 1200);
+    f.edit(new Fault.LeaseEdit("holder \"\"", 1190 * MS, 1200 * MS, "a"));
+
+    InvariantChecker.Result r = check();
+
+    assertThat(r.violations()).isEmpty();
+    assertThat(r.byCategory().get(Category.HOSTILE_CLEAR_OVERLAP)).hasSize(1);
+  }
+
+  @Test
+  void hostileClear_ofALeaderKilledLongAfter_isStillAViolation() {
+    CandidateLog a = candidate("a", 0);
+    lines(a, "ACQUIRED 110 1 100", "RENEWED 1100");
+    a.killedAt(3900 * MS); // it had 2 x RP to notice and did not
+    CandidateLog b = candidate("b", 1);
+    lines(b, "ACQUIRED 1215 2 1205", "RELINQUISHED 7000 2 SHUTDOWN");
+    Fault f = fault(FaultType.LEASE_EMPTY_HOLDER, 1190, 1200);
+    f.edit(new Fault.LeaseEdit("holder \"\"", 1190 * MS, 1200 * MS, "a"));
+
+    assertThat(check().violations()).extracting(Finding::category).containsExactly(Category.ACTING_OVERLAP);
+  }
+
+  @Test
   void deletedWhileFrozen_recreatedByAProcessThatNeverSawTheOldRecord_isReportedApart() {
     CandidateLog a = candidate("a", 0);
     lines(a, "ACQUIRED 110 1 100", "RENEWED 1100", "RELINQUISHED 6000 1 DEADLINE_PASSED");
