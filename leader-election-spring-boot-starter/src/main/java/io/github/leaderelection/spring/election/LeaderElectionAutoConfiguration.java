@@ -193,11 +193,27 @@ public final class LeaderElectionAutoConfiguration {
         mode != Mode.NEVER_LEADER, awaitTimeout, properties.isAwaitLeadership(), () -> {
           List<LeadershipListener> all = new ArrayList<>(listeners.orderedStream().toList());
           // Last, so the lost event follows the end of leader work (@LeaderOnly tracking).
-          all.add(new EventPublishingListener(publisher, leaderElection));
+          all.add(new EventPublishingListener(publisher, leaderElection, elector.config(),
+              localChildContexts(context)));
           return all;
         }, preflightStore(elector, leaseStore.getIfUnique()),
         () -> apiClient.get().getBasePath(),
         properties.isFailOnUnreachable(), keepAlive(environment, context));
+  }
+
+  /**
+   * The contexts below this one (a SpringApplicationBuilder child, a context given this one
+   * with {@code setParent}), so that the leadership events reach their listeners too.
+   */
+  @Bean
+  static ChildContexts leaderElectionChildContexts() {
+    return new ChildContexts();
+  }
+
+  /** This context's own tracker, not an ancestor's (which would track other contexts). */
+  private static ChildContexts localChildContexts(ApplicationContext context) {
+    String[] names = context.getBeanNamesForType(ChildContexts.class, false, false); // this context only
+    return names.length == 1 ? context.getBean(names[0], ChildContexts.class) : null;
   }
 
   /**

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -28,6 +29,15 @@ import org.springframework.util.function.SingletonSupplier;
  * <p>Properties {@code leader.election.leader-only.order} and {@code .unproxyable} are read with
  * a {@link Binder} rather than through a properties bean: the advisor and the verifier are
  * created before ordinary beans (the auto-proxy creator needs them), too early to depend on one.
+ *
+ * <h2>Child contexts</h2>
+ * A child context that runs this configuration (a SpringApplicationBuilder child, or one that
+ * imports it with {@code @ImportAutoConfiguration}) gets its own advisor, verifier and
+ * auto-proxy creator, which proxy the child's {@link LeaderOnly} beans; the election and the
+ * tracker of running calls stay the parent's, so the child's calls follow the parent's
+ * leadership and a loss waits for them too. The parent's advisor alone would not do: the
+ * infrastructure auto-proxy creator only applies advisors defined in its own context, and a
+ * post-processor only processes the beans of its own context.
  */
 @AutoConfiguration(after = LeaderElectionAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "leader.election.enabled", matchIfMissing = true)
@@ -53,9 +63,10 @@ public final class LeaderOnlyAutoConfiguration {
    * auto-proxy creator instantiates advisors before ordinary beans, which must not be
    * created that early.
    */
+  // Searching this context only: a parent's advisor does not proxy this context's beans.
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
   static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<LeaderElection> election,
       ObjectProvider<LeaderOnlyExecutions> executions, Environment environment) {
     LeaderOnlyAdvisor advisor = new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(
@@ -68,9 +79,10 @@ public final class LeaderOnlyAutoConfiguration {
    * A post-processor, so static and of the infrastructure role, like the advisor; it depends on
    * nothing but the environment.
    */
+  // Searching this context only: a parent's verifier does not see this context's beans.
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
   static LeaderOnlyVerifier leaderOnlyVerifier(Environment environment) {
     return new LeaderOnlyVerifier(Binder.get(environment).bind(UNPROXYABLE_PROPERTY, LeaderOnlyVerifier.Unproxyable.class)
         .orElse(LeaderOnlyVerifier.Unproxyable.FAIL));
