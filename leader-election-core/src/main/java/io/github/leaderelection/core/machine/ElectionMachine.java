@@ -40,6 +40,11 @@ public final class ElectionMachine {
 
   /** A free lease may be missed by a silent watch: read when nothing was heard for this many retry periods. */
   static final double SILENCE_RETRY_PERIODS = 1.5;
+  /**
+   * Absence reads this far apart, in retry periods beyond the request timeout, still show one
+   * absence: the silence poll's interval, plus slack for a late timer (rule 11).
+   */
+  static final double ABSENCE_CONTINUITY_RETRY_PERIODS = SILENCE_RETRY_PERIODS + 0.5;
   /** Reads and writes a release may try before it leaves the lease to expire (rule 5). */
   static final int RELEASE_ATTEMPTS = 3;
   /** A follower's retries after failures back off to at most 2^this retry periods. */
@@ -50,6 +55,7 @@ public final class ElectionMachine {
   private final long leaseDuration;
   private final long renewDeadline;
   private final long retryPeriod;
+  private final long absenceContinuity;
 
   private Role role = new New();
   private LeaseView view = LeaseView.unknown(0);
@@ -67,6 +73,8 @@ public final class ElectionMachine {
     this.leaseDuration = config.leaseDuration().toNanos();
     this.renewDeadline = config.renewDeadline().toNanos();
     this.retryPeriod = config.retryPeriod().toNanos();
+    this.absenceContinuity = (long) (ABSENCE_CONTINUITY_RETRY_PERIODS * retryPeriod)
+        + config.requestTimeout().toNanos();
   }
 
   // ============================================================================================
@@ -134,7 +142,7 @@ public final class ElectionMachine {
     if (view.isOlder(lease != null ? lease.resourceVersion() : rv)) {
       return false; // an event older than what a read already showed (rule 15)
     }
-    view = lease == null ? view.absent(rv, now, leaseDuration, config.waitBeforeCreate()) : view.present(lease, now);
+    view = lease == null ? view.absent(rv, now, leaseDuration, config.waitBeforeCreate(), absenceContinuity) : view.present(lease, now);
     String holder = view.holder();
     if (!holder.isEmpty() && !holder.equals(lastNotifiedHolder)) {
       lastNotifiedHolder = holder;
@@ -360,13 +368,15 @@ public final class ElectionMachine {
       if (!view.known() || view.needsRead()) {
         send(Op.GET, Purpose.OBSERVE, null, null, null, t, out);
       } else if (view.lease() == null) {
-        if (t >= view.absentClaimUntil()) {
+        if (silent(t)) {
+          // A create has no precondition but absence: it goes only on absence heard of lately,
+          // since a pause or a stalled watch may hide a create and a delete (rule 11).
+          send(Op.GET, Purpose.OBSERVE, null, null, null, t, out);
+        } else if (t >= view.absentClaimUntil()) {
           // Keep the token growing after a deletion, so fencing stays monotonic (rule 6).
           int transitions = view.highestTransitions() < 0 ? 0 : view.highestTransitions() + 1;
           send(Op.CREATE, Purpose.ACQUIRE, null,
               new LeaseRecord(identity, leaseDurationSeconds(), now.wall(), now.wall(), transitions), null, t, out);
-        } else if (silent(t)) {
-          send(Op.GET, Purpose.OBSERVE, null, null, null, t, out);
         }
       } else if (isFree(view.lease().record(), t)) {
         send(Op.UPDATE, Purpose.ACQUIRE, view.lease(), acquireRecord(view.lease().record(), now.wall()), null, t, out);

@@ -46,11 +46,19 @@ public record LeaseView(boolean known, boolean needsRead, VersionedLease lease, 
    * before {@code leaseDuration} after the absence was first seen, nor before the deleted
    * record's own claim ran out (rule 11). A lease never seen is free at once, unless
    * {@code waitBeforeCreate}: then it too waits a lease duration.
+   *
+   * <p>An absence already known stays the same absence (its claim kept) only if nothing could
+   * have happened unseen in between: this is not a deletion at a newer resourceVersion (the
+   * lease was recreated and deleted again), and the last thing heard is at most {@code
+   * continuityNanos} old (a pause or a silent watch may hide a create and a delete).
    */
-  LeaseView absent(String deletedAt, long now, long leaseDurationNanos, boolean waitBeforeCreate) {
+  LeaseView absent(String deletedAt, long now, long leaseDurationNanos, boolean waitBeforeCreate,
+      long continuityNanos) {
     long rv = parse(deletedAt);
     long newRv = rv >= 0 ? rv : resourceVersion;
-    if (known && lease == null && !needsRead) {
+    boolean deletedAgain = rv >= 0 && rv > resourceVersion;
+    boolean continuous = now - lastHeardAt <= continuityNanos;
+    if (known && lease == null && !needsRead && !deletedAgain && continuous) {
       return new LeaseView(true, false, null, changedAt, absentClaimUntil, highestTransitions, now, newRv);
     }
     long claim = waitBeforeCreate ? now + leaseDurationNanos : Long.MIN_VALUE;
@@ -58,9 +66,10 @@ public record LeaseView(boolean known, boolean needsRead, VersionedLease lease, 
       long recordClaim = changedAt + lease.record().durationSeconds() * 1_000_000_000L;
       claim = Math.max(now + leaseDurationNanos, recordClaim);
     } else if (known) {
-      // Our create lost a race, so someone created the lease; absent now, it was deleted since,
-      // possibly under a leader we never saw.
-      claim = now + leaseDurationNanos;
+      // Our create lost a race (so someone created the lease), or the lease was deleted again,
+      // or we heard nothing for a while: possibly deleted under a leader we never saw.
+      claim = Math.max(now + leaseDurationNanos, lease == null && absentClaimUntil != Long.MIN_VALUE
+          ? absentClaimUntil : Long.MIN_VALUE);
     }
     return new LeaseView(true, false, null, now, claim, highestTransitions, now, newRv);
   }

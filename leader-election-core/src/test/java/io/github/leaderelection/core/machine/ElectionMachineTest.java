@@ -69,6 +69,17 @@ class ElectionMachineTest {
         .findFirst().orElseThrow(() -> new AssertionError("no request in " + actions));
   }
 
+  /** Lets time run to the first request that is not a poll; polls find the lease absent at once. */
+  Request pollAbsentUntilAWrite() {
+    Request r = sent(at(m.wakeAt(), new Event.Tick()));
+    for (int i = 0; i < 10_000 && r.op() == Op.GET; i++) {
+      List<Action> answered = at(now, new Event.Answer(r.id(), null));
+      r = sends(answered) ? sent(answered) : sent(at(m.wakeAt(), new Event.Tick()));
+    }
+    assertThat(r.op()).as("only polls").isNotEqualTo(Op.GET);
+    return r;
+  }
+
   boolean sends(List<Action> actions) {
     return actions.stream().anyMatch(a -> a instanceof Action.Send);
   }
@@ -90,10 +101,8 @@ class ElectionMachineTest {
     // Deleted again before the read: whoever created it may act until its deadline (rule 11).
     long absentSeen = now + S / 5;
     assertThat(sends(at(absentSeen, new Event.Answer(reread.id(), null)))).isFalse();
-    Request poll = sent(at(absentSeen + 4 * S, new Event.Tick())); // only a poll meanwhile
-    assertThat(poll.op()).isEqualTo(Op.GET);
-    assertThat(sends(at(now, new Event.Answer(poll.id(), null)))).isFalse();
-    assertThat(sent(at(absentSeen + 15 * S, new Event.Tick())).op()).isEqualTo(Op.CREATE);
+    assertThat(pollAbsentUntilAWrite().op()).isEqualTo(Op.CREATE);
+    assertThat(now).isEqualTo(absentSeen + LD);
   }
 
   @Test
@@ -469,9 +478,11 @@ class ElectionMachineTest {
   @Test
   void aRecreatedLeaseContinuesTheTransitionCount() {
     follow(lease("other", 5, 0));
-    at(now + S, new Event.Observed(null, "6"));
-    Request create = sent(at(now + LD, new Event.Tick()));
+    long deleted = now + S;
+    at(deleted, new Event.Observed(null, "6"));
+    Request create = pollAbsentUntilAWrite();
     assertThat(create.op()).isEqualTo(Op.CREATE);
+    assertThat(now).isEqualTo(deleted + LD);
     assertThat(create.record().transitions()).isEqualTo(1);
   }
 
@@ -481,11 +492,9 @@ class ElectionMachineTest {
     long seen = now;
     at(seen + 10 * S, new Event.Observed(null, "6"));
     assertThat(m.view().absentClaimUntil()).isEqualTo(seen + 3600 * S);
-    Request poll = sent(at(seen + 3599 * S, new Event.Tick()));
-    assertThat(poll.op()).isEqualTo(Op.GET); // only polls meanwhile
-    at(now, new Event.Answer(poll.id(), null));
-    Request create = sent(at(seen + 3600 * S, new Event.Tick()));
+    Request create = pollAbsentUntilAWrite(); // only polls meanwhile
     assertThat(create.op()).isEqualTo(Op.CREATE);
+    assertThat(now).isEqualTo(seen + 3600 * S);
     assertThat(create.record().transitions()).isEqualTo(5);
   }
 
@@ -495,8 +504,37 @@ class ElectionMachineTest {
     long deleted = now + 10 * S;
     at(deleted, new Event.Observed(null, "6"));
     assertThat(m.view().absentClaimUntil()).isEqualTo(deleted + LD);
-    at(deleted + S, new Event.Observed(null, "7")); // absent again: the claim stays
+    Request poll = sent(at(deleted + 4 * S, new Event.Tick()));
+    at(now, new Event.Answer(poll.id(), null)); // a read finds it still absent: the claim stays
     assertThat(m.view().absentClaimUntil()).isEqualTo(deleted + LD);
+  }
+
+  @Test
+  void rule11_aDeletionAtANewerVersionIsANewDeletionAndRestartsTheClaim() {
+    follow(new VersionedLease(new LeaseRecord("other", 15, null, null, 0), "5", null));
+    long deleted = now + S;
+    at(deleted, new Event.Observed(null, "6"));
+    // Deleted again at 9: it was recreated in between (events 7, 8 lost), maybe by a leader
+    // that still acts.
+    long again = deleted + 5 * S;
+    at(again, new Event.Observed(null, "9"));
+    assertThat(m.view().absentClaimUntil()).isEqualTo(again + LD);
+    assertThat(pollAbsentUntilAWrite().op()).isEqualTo(Op.CREATE);
+    assertThat(now).as("created on the first deletion's claim").isEqualTo(again + LD);
+  }
+
+  @Test
+  void rule11_afterAPauseAnAbsenceIsReadAgainAndTheClaimCountsFromThatRead() {
+    follow(new VersionedLease(new LeaseRecord("other", 15, null, null, 0), "5", null));
+    long deleted = now + S;
+    at(deleted, new Event.Observed(null, "6"));
+    // Frozen for 40 s (the claim ran out meanwhile); the first thing to run is the timer.
+    Request first = sent(at(deleted + 40 * S, new Event.Tick()));
+    assertThat(first.op()).as("created on absence knowledge 40 s old").isEqualTo(Op.GET);
+    // Still absent, but it may have been created and deleted again meanwhile.
+    long read = now + 10 * MS;
+    assertThat(sends(at(read, new Event.Answer(first.id(), null)))).isFalse();
+    assertThat(m.view().absentClaimUntil()).isEqualTo(read + LD);
   }
 
   @Test
@@ -506,14 +544,8 @@ class ElectionMachineTest {
     long read = now + MS;
     assertThat(sends(at(read, new Event.Answer(get.id(), null)))).isFalse();
     assertThat(m.view().absentClaimUntil()).isEqualTo(read + LD);
-    Request create = null;
-    for (long t = read + 3 * S; create == null || create.op() != Op.CREATE; t = m.wakeAt()) {
-      List<Action> a = at(t, new Event.Tick());
-      create = sent(a);
-      if (create.op() == Op.GET) {
-        at(now, new Event.Answer(create.id(), null));
-      }
-    }
+    Request create = pollAbsentUntilAWrite();
+    assertThat(create.op()).isEqualTo(Op.CREATE);
     assertThat(now).isEqualTo(read + LD);
     assertThat(create.record().transitions()).isZero();
   }
@@ -577,8 +609,8 @@ class ElectionMachineTest {
     assertThat(v.present(lease("x", 0, 0), 1).resourceVersion()).isZero();
     assertThat(v.present(new VersionedLease(new LeaseRecord("x", 15, null, null, 0), "z", null), 1).resourceVersion())
         .isEqualTo(5);
-    assertThat(v.absent("0", 1, LD, false).resourceVersion()).isZero();
-    assertThat(v.absent(null, 1, LD, false).resourceVersion()).isEqualTo(5);
+    assertThat(v.absent("0", 1, LD, false, 10 * S).resourceVersion()).isZero();
+    assertThat(v.absent(null, 1, LD, false, 10 * S).resourceVersion()).isEqualTo(5);
   }
 
   @Test

@@ -64,6 +64,24 @@ class ElectionModelTest {
     assertThat(done).isGreaterThan(0);
   }
 
+  /**
+   * Seeds that once found a violation (CI, 2026-12-01): a follower frozen past its deletion claim
+   * woke up and created the Lease on its stale absence knowledge, while the Lease had been
+   * recreated by another candidate and deleted again meanwhile.
+   */
+  @Test
+  void seedsThatFoundViolations() {
+    for (long seed : new long[] {-3617040608196605198L}) {
+      World w = new World(seed);
+      try {
+        w.run(40_000);
+      } catch (AssertionError e) {
+        throw new AssertionError("seed " + seed + ", step " + w.steps + ": " + e.getMessage()
+            + "\nlast events:\n" + String.join("\n", w.trace), e);
+      }
+    }
+  }
+
   /** One simulated cluster: a server, candidates, and a timeline of things to happen. */
   static final class World {
     private record Due(long at, long seq, Runnable what) {}
