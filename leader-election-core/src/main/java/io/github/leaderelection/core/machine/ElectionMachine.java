@@ -237,6 +237,7 @@ public final class ElectionMachine {
 
   /** The answer to an acquiring write: leadership starts only here (rule 2). */
   private void acquired(Request req, VersionedLease written, long now, List<Action> out) {
+    LeaseView before = view;
     observed(written, null, now, out);
     if (role instanceof Closing) {
       // Closed while the write was in flight: we hold the lease but never acted on it.
@@ -253,6 +254,15 @@ public final class ElectionMachine {
     if (now - req.sentAt() >= renewDeadline) {
       // Acknowledged after the renew deadline (a pause): we hold the record but may not act on
       // it. The next step re-acquires our own record with a fresh write.
+      return;
+    }
+    if (req.op() == Op.CREATE && createdAndDeletedInFlight(before.lease(), written)) {
+      // Sent on an absent lease, yet a lease older than ours was seen meanwhile: a rival created
+      // it and it was deleted before our create applied. The rival may act and not know yet, so
+      // this is a deletion like any other (rule 11): our record is retaken with a fresh write
+      // once the claim of the deleted one ran out.
+      long recordClaim = before.changedAt() + before.lease().record().durationSeconds() * 1_000_000_000L;
+      role = new Following(Math.max(now + leaseDuration, recordClaim), f.candidacyStart());
       return;
     }
     LeadershipTerm term = new LeadershipTerm(config.leaseName(), config.namespace(), identity,
@@ -551,6 +561,18 @@ public final class ElectionMachine {
     // RP, 2 RP, then 4 RP: spares a failing server without delaying a takeover by much, and any
     // watch event ends the back-off early.
     return retryPeriod << Math.min(Math.max(failures - 1, 0), MAX_BACKOFF_DOUBLINGS);
+  }
+
+  /** Whether {@code seen}, observed while our create was in flight, is a lease older than ours. */
+  private boolean createdAndDeletedInFlight(VersionedLease seen, VersionedLease written) {
+    if (seen == null) {
+      return false;
+    }
+    long vs = LeaseView.parse(seen.resourceVersion());
+    long vw = LeaseView.parse(written.resourceVersion());
+    // Our own create, echoed by the watch before the answer, is the same version. Without
+    // comparable versions, a foreign holder is the sign.
+    return vs >= 0 && vw >= 0 ? vs < vw : !seen.record().isHeldBy(identity);
   }
 
   private static boolean isNewer(VersionedLease a, VersionedLease b) {

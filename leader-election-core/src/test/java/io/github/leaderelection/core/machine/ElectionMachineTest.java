@@ -524,6 +524,25 @@ class ElectionMachineTest {
   }
 
   @Test
+  void rule11_aCreateThatWinsOverALeaseCreatedAndDeletedDuringItsFlightDoesNotLead() {
+    Request get = sent(at(now, new Event.Start()));
+    Request create = sent(at(now, new Event.Answer(get.id(), null)));
+    assertThat(create.op()).isEqualTo(Op.CREATE);
+    // While our create is in flight, a rival creates the lease (5), it is deleted (6, unseen)
+    // and our create applies (7): the rival may be acting and has not seen the deletion yet.
+    long seen = now + 100 * MS;
+    at(seen, new Event.Observed(lease("rival", 5, 0), "5"));
+    List<Action> won = at(seen + 400 * MS, new Event.Answer(create.id(), lease("me", 7, 0)));
+    assertThat(won).noneMatch(a -> a instanceof Action.Elected);
+    assertThat(m.role()).isInstanceOf(Role.Following.class);
+    // One LD after learning of the deletion, it takes its own record with a fresh write.
+    Request retake = sent(at(((Role.Following) m.role()).cooldownUntil(), new Event.Tick()));
+    assertThat(now).isGreaterThanOrEqualTo(seen + 400 * MS + LD);
+    assertThat(retake.op()).isEqualTo(Op.UPDATE);
+    assertThat(retake.purpose()).isEqualTo(Purpose.ACQUIRE);
+  }
+
+  @Test
   void rule11_afterAPauseAnAbsenceIsReadAgainAndTheClaimCountsFromThatRead() {
     follow(new VersionedLease(new LeaseRecord("other", 15, null, null, 0), "5", null));
     long deleted = now + S;
