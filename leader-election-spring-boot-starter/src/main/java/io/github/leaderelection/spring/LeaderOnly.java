@@ -23,6 +23,8 @@ import java.lang.annotation.Target;
  * transactions, caching and retries of the same method ({@code leader.election.leader-only.order}).
  *
  * <p>Typically combined with {@code @Scheduled}: every instance schedules the job, one runs it.
+ * With several elections, {@code @LeaderOnly("billing")} runs the method on the leader of the
+ * election {@code billing} only.
  *
  * <pre>{@code
  * @Scheduled(fixedDelay = 60_000)
@@ -40,6 +42,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface LeaderOnly {
+
+  /**
+   * The election whose leadership the method needs: a name configured under
+   * {@code leader.election.elections}; empty (or {@code "default"}) for the default election.
+   * An unknown name fails startup, naming the method and the elections there are.
+   */
+  String value() default "";
 
   /** What happens to a call that is still running when leadership is lost. */
   OnLoss onLoss() default OnLoss.FINISH;

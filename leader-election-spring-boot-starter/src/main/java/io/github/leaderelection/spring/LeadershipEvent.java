@@ -11,14 +11,36 @@ import org.springframework.context.ApplicationEvent;
 public abstract class LeadershipEvent extends ApplicationEvent {
 
   private final transient LeadershipTerm term;
+  private final String election;
 
   /**
+   * An event of the default election.
+   *
    * @param source the {@link LeaderElection} that publishes the event
    * @param term the term that began or ended
    */
   protected LeadershipEvent(Object source, LeadershipTerm term) {
+    this(source, LeaderElections.DEFAULT, term);
+  }
+
+  /**
+   * @param source the {@link LeaderElection} that publishes the event
+   * @param election the election's name, {@link LeaderElections#DEFAULT} for the default one
+   * @param term the term that began or ended
+   */
+  protected LeadershipEvent(Object source, String election, LeadershipTerm term) {
     super(source);
     this.term = term;
+    this.election = java.util.Objects.requireNonNull(election, "election");
+  }
+
+  /**
+   * The election's name: {@link LeaderElections#DEFAULT} or a name configured under
+   * {@code leader.election.elections}. Listeners of one election filter on it:
+   * {@code @EventListener(condition = "#event.election == 'billing'")}.
+   */
+  public String getElection() {
+    return election;
   }
 
   /** The term that began or ended. */

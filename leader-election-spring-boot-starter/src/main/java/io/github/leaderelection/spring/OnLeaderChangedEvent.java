@@ -17,6 +17,7 @@ import org.springframework.context.ApplicationEvent;
  */
 public class OnLeaderChangedEvent extends ApplicationEvent {
 
+  private final String election;
   private final String leaseName;
   private final String namespace;
   private final String identity;
@@ -31,11 +32,30 @@ public class OnLeaderChangedEvent extends ApplicationEvent {
    */
   public OnLeaderChangedEvent(Object source, String leaseName, String namespace, String identity,
       String leaderIdentity) {
+    this(source, LeaderElections.DEFAULT, leaseName, namespace, identity, leaderIdentity);
+  }
+
+  /**
+   * @param source the {@link LeaderElection} that publishes the event
+   * @param election the election's name ({@link LeaderElections#DEFAULT} for the default one)
+   * @param leaseName the name of the Lease object
+   * @param namespace the namespace of the Lease object
+   * @param identity this instance's identity
+   * @param leaderIdentity the new holder's identity, never empty
+   */
+  public OnLeaderChangedEvent(Object source, String election, String leaseName, String namespace, String identity,
+      String leaderIdentity) {
     super(source);
+    this.election = Objects.requireNonNull(election, "election");
     this.leaseName = Objects.requireNonNull(leaseName, "leaseName");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.identity = Objects.requireNonNull(identity, "identity");
     this.leaderIdentity = Objects.requireNonNull(leaderIdentity, "leaderIdentity");
+  }
+
+  /** The election's name, as for {@link LeadershipEvent#getElection()}. */
+  public String getElection() {
+    return election;
   }
 
   /** The name of the Lease object. */
@@ -65,7 +85,7 @@ public class OnLeaderChangedEvent extends ApplicationEvent {
 
   @Override
   public String toString() {
-    return "OnLeaderChangedEvent{lease=" + namespace + "/" + leaseName + ", identity=" + identity + ", leader="
+    return "OnLeaderChangedEvent{election=" + election + ", lease=" + namespace + "/" + leaseName + ", identity=" + identity + ", leader="
         + leaderIdentity + ", thisInstance=" + isThisInstance() + "}";
   }
 }

@@ -13,9 +13,18 @@ public class OnLeaderElectedEvent extends LeadershipEvent {
     super(source, term);
   }
 
+  /**
+   * @param source the {@link LeaderElection} that publishes the event
+   * @param election the election's name ({@link LeaderElections#DEFAULT} for the default one)
+   * @param term the term that began
+   */
+  public OnLeaderElectedEvent(Object source, String election, LeadershipTerm term) {
+    super(source, election, term);
+  }
+
   @Override
   public String toString() {
-    return "OnLeaderElectedEvent{lease=" + getNamespace() + "/" + getLeaseName() + ", identity="
+    return "OnLeaderElectedEvent{election=" + getElection() + ", lease=" + getNamespace() + "/" + getLeaseName() + ", identity="
         + getIdentity() + ", fencingToken=" + getFencingToken() + "}";
   }
 }

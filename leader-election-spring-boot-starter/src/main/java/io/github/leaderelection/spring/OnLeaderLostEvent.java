@@ -18,7 +18,17 @@ public class OnLeaderLostEvent extends LeadershipEvent {
    * @param reason why it ended
    */
   public OnLeaderLostEvent(Object source, LeadershipTerm term, LossReason reason) {
-    super(source, term);
+    this(source, LeaderElections.DEFAULT, term, reason);
+  }
+
+  /**
+   * @param source the {@link LeaderElection} that publishes the event
+   * @param election the election's name ({@link LeaderElections#DEFAULT} for the default one)
+   * @param term the term that ended
+   * @param reason why it ended
+   */
+  public OnLeaderLostEvent(Object source, String election, LeadershipTerm term, LossReason reason) {
+    super(source, election, term);
     this.reason = reason;
   }
 
@@ -29,7 +39,7 @@ public class OnLeaderLostEvent extends LeadershipEvent {
 
   @Override
   public String toString() {
-    return "OnLeaderLostEvent{lease=" + getNamespace() + "/" + getLeaseName() + ", identity="
+    return "OnLeaderLostEvent{election=" + getElection() + ", lease=" + getNamespace() + "/" + getLeaseName() + ", identity="
         + getIdentity() + ", fencingToken=" + getFencingToken() + ", reason=" + reason + "}";
   }
 }

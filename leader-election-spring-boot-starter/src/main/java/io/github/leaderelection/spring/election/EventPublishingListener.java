@@ -49,34 +49,38 @@ final class EventPublishingListener implements LeadershipListener {
 
   private final ApplicationEventPublisher publisher;
   private final Object source;
+  private final String election;
   private final ElectionConfig config;
   private final ChildContexts children;
 
   /**
+   * @param election the election's name, which the events carry
    * @param config the election's lease and identity, for {@link OnLeaderChangedEvent}
    * @param children the contexts below the publisher's to deliver to as well, or null for none
    */
-  EventPublishingListener(ApplicationEventPublisher publisher, Object source, ElectionConfig config,
+  EventPublishingListener(ApplicationEventPublisher publisher, Object source, String election, ElectionConfig config,
       ChildContexts children) {
     this.publisher = publisher;
     this.source = source;
+    this.election = election;
     this.config = config;
     this.children = children;
   }
 
   @Override
   public void onElected(LeadershipTerm term) {
-    publish(new OnLeaderElectedEvent(source, term));
+    publish(new OnLeaderElectedEvent(source, election, term));
   }
 
   @Override
   public void onLost(LeadershipTerm term, LossReason reason) {
-    publish(new OnLeaderLostEvent(source, term, reason));
+    publish(new OnLeaderLostEvent(source, election, term, reason));
   }
 
   @Override
   public void onNewLeader(String identity) {
-    publish(new OnLeaderChangedEvent(source, config.leaseName(), config.namespace(), config.identity(), identity));
+    publish(new OnLeaderChangedEvent(source, election, config.leaseName(), config.namespace(), config.identity(),
+        identity));
   }
 
   private void publish(ApplicationEvent event) {
@@ -156,6 +160,6 @@ final class EventPublishingListener implements LeadershipListener {
 
   @Override
   public String toString() {
-    return "application event publisher";
+    return "application event publisher of election '" + election + "'";
   }
 }

@@ -40,10 +40,13 @@ class InvalidElectionConfigFailureAnalyzer extends AbstractFailureAnalyzer<Inval
 
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, InvalidElectionConfigException cause) {
+    if (findCause(rootFailure, InvalidNamedElectionConfigException.class) != null) {
+      return null; // a named election's: explained with its own property path
+    }
     String kebab = kebab(cause.field());
     String property = PREFIX + kebab;
     String value = "null".equals(cause.value()) ? "(not set)" : cause.value();
-    String rule = properties(cause.rule());
+    String rule = properties(cause.rule(), PREFIX);
     String description = String.format("Invalid leader election configuration:%n%n"
         + "    Property: %s%n    Value: %s%n    Rule: %s%n", property, value, rule);
     String action = ACTIONS.getOrDefault(kebab, "Update " + property + " so that it " + rule + ".");
@@ -55,12 +58,12 @@ class InvalidElectionConfigFailureAnalyzer extends AbstractFailureAnalyzer<Inval
     return field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Rewrites field names in a rule ("less than leaseDuration") as property names. */
-  private static String properties(String rule) {
+  /** Rewrites field names in a rule ("less than leaseDuration") as property names under {@code prefix}. */
+  static String properties(String rule, String prefix) {
     Matcher m = FIELD.matcher(rule);
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(sb, Matcher.quoteReplacement(PREFIX + kebab(m.group(1))));
+      m.appendReplacement(sb, Matcher.quoteReplacement(prefix + kebab(m.group(1))));
     }
     return m.appendTail(sb).toString();
   }

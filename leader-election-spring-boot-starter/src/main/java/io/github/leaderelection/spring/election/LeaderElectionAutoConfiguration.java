@@ -9,6 +9,7 @@ import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.core.LeadershipListener;
 import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderElections;
 import io.github.leaderelection.spring.aot.LeaderElectionRuntimeHints;
 import io.github.leaderelection.spring.diagnostics.RbacDiagnosingLeaseStore;
 import io.github.leaderelection.spring.election.LeaderElectionProperties.Mode;
@@ -18,10 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -31,6 +34,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.util.ClassUtils;
@@ -192,13 +196,99 @@ public final class LeaderElectionAutoConfiguration {
         restartable ? (ElectorLeaderElection) leaderElection : null,
         mode != Mode.NEVER_LEADER, awaitTimeout, properties.isAwaitLeadership(), () -> {
           List<LeadershipListener> all = new ArrayList<>(listeners.orderedStream().toList());
-          // Last, so the lost event follows the end of leader work (@LeaderOnly tracking).
-          all.add(new EventPublishingListener(publisher, leaderElection, elector.config(),
+          if (!properties.getComponents().isEmpty()) {
+            all.add(new LeadershipBoundComponents(LeaderElections.DEFAULT, properties.getComponents(), context,
+                elector.config().shutdownTimeout()));
+          }
+          // Last, so the lost event follows the end of leader work (@LeaderOnly tracking,
+          // bound components).
+          all.add(new EventPublishingListener(publisher, leaderElection, LeaderElections.DEFAULT, elector.config(),
               localChildContexts(context)));
           return all;
         }, preflightStore(elector, leaseStore.getIfUnique()),
         () -> apiClient.get().getBasePath(),
         properties.isFailOnUnreachable(), keepAlive(environment, context));
+  }
+
+  /**
+   * Makes the lease store of each named election: on the Kubernetes API server (through the
+   * same ApiClient as the default election) or in memory in the local modes, as for the
+   * default election's {@code LeaseStore} bean.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  ElectionLeaseStoreFactory leaderElectionLeaseStoreFactory(LeaderElectionProperties properties,
+      ElectionApiClient apiClient, Environment environment) {
+    return (election, config) -> ElectionModes.resolve(properties.getMode(), environment) == Mode.KUBERNETES
+        ? new KubernetesLeaseStore(apiClient.get(), config)
+        : new InMemoryLeaseStore(config);
+  }
+
+  /**
+   * All elections: the default one and those under {@code leader.election.elections}, which this
+   * bean builds and runs. Each named election gets its own lease store (from the
+   * {@link ElectionLeaseStoreFactory}), the {@link ElectionObserver} beans that observe every
+   * election plus one from each {@link ElectionObserverFactory}, the {@link LeadershipListener}
+   * beans, its bound components and its event publisher, as the default election does.
+   */
+  @Bean
+  @ConditionalOnMissingBean(LeaderElections.class)
+  ConfiguredLeaderElections leaderElections(LeaderElection leaderElection, ElectionConfig config,
+      LeaderElectionProperties properties, Environment environment, ElectionLeaseStoreFactory stores,
+      ObjectProvider<ElectionObserver> observers, ObjectProvider<ElectionObserverFactory> observerFactories,
+      ObjectProvider<LeadershipListener> listeners, ApplicationEventPublisher publisher,
+      ElectionApiClient apiClient, ApplicationContext context) {
+    Mode mode = ElectionModes.resolve(properties.getMode(), environment);
+    boolean compete = mode != Mode.NEVER_LEADER;
+    List<ConfiguredLeaderElections.Named> named = new ArrayList<>();
+    for (NamedElectionSettings settings : NamedElectionSettings.all(properties, config, compete)) {
+      named.add(namedElection(settings, mode, properties, environment, stores, observers, observerFactories,
+          listeners, publisher, apiClient, context));
+    }
+    return new ConfiguredLeaderElections(leaderElection, config, named);
+  }
+
+  private static ConfiguredLeaderElections.Named namedElection(NamedElectionSettings settings, Mode mode,
+      LeaderElectionProperties properties, Environment environment, ElectionLeaseStoreFactory stores,
+      ObjectProvider<ElectionObserver> observers, ObjectProvider<ElectionObserverFactory> observerFactories,
+      ObjectProvider<LeadershipListener> listeners, ApplicationEventPublisher publisher,
+      ElectionApiClient apiClient, ApplicationContext context) {
+    String name = settings.name();
+    ElectionConfig config = settings.config();
+    LeaseStore store = stores.create(name, config);
+    LeaderElectorFactory factory = new LeaderElectorFactory(config, store, () -> Stream.concat(
+        observers.orderedStream().filter(o -> !(o instanceof ElectionObserverFactory.PerElection)),
+        observerFactories.orderedStream().map(f -> f.observer(name, config)).filter(o -> o != null)),
+        threadFactory(config, environment));
+    LeaderElector elector = factory.create();
+    ElectorLeaderElection view = new ElectorLeaderElection(elector);
+    boolean kubernetesEvents = properties.getEvents().getKubernetes().isEnabled() && mode == Mode.KUBERNETES;
+    LeaderElectionLifecycle lifecycle = new LeaderElectionLifecycle(elector, factory::create, view,
+        mode != Mode.NEVER_LEADER, settings.awaitTimeout(), true, () -> {
+          List<LeadershipListener> all = new ArrayList<>();
+          // The default election's own recorder writes events on its Lease: each election its own.
+          listeners.orderedStream().filter(l -> !(l instanceof KubernetesEventRecorder)).forEach(all::add);
+          if (kubernetesEvents) {
+            all.add(new KubernetesEventRecorder(apiClient.get(), config));
+          }
+          if (!settings.components().isEmpty()) {
+            all.add(new LeadershipBoundComponents(name, settings.components(), context, config.shutdownTimeout()));
+          }
+          all.add(new EventPublishingListener(publisher, view, name, config, localChildContexts(context)));
+          return all;
+        }, store, () -> apiClient.get().getBasePath(), properties.isFailOnUnreachable(), false);
+    return new ConfiguredLeaderElections.Named(settings, view, lifecycle);
+  }
+
+  /**
+   * Keeps beans bound to an election ({@code components}) from starting on every instance, and
+   * fails startup on a binding that cannot work. Static and of the infrastructure role: a
+   * post-processor is created before ordinary beans.
+   */
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static LeadershipBoundComponentsPostProcessor leaderElectionComponentsPostProcessor(Environment environment) {
+    return LeadershipBoundComponentsPostProcessor.from(environment);
   }
 
   /**

@@ -2,6 +2,10 @@ package io.github.leaderelection.spring.election;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 
@@ -119,6 +123,23 @@ public class LeaderElectionProperties {
   private final Events events = new Events();
 
   private final Health health = new Health();
+
+  /**
+   * Names of Lifecycle beans (e.g. a message listener container) that run only on the leader
+   * of the default election: started when this instance becomes leader, stopped (and awaited,
+   * up to shutdown-timeout) before the lost event is published and before the release. Their
+   * own auto-startup is switched off; a bean whose auto-startup cannot be switched off fails
+   * startup.
+   */
+  private List<String> components = new ArrayList<>();
+
+  /**
+   * Further elections, each on its own Lease, by name: leader.election.elections.billing.*.
+   * Each setting left out is the top-level leader.election one; the lease name defaults to the
+   * default election's lease name plus '-' and the election's name. All elections run in the
+   * namespace and with the mode of the default election.
+   */
+  private final Map<String, Election> elections = new LinkedHashMap<>();
 
   public boolean isEnabled() {
     return enabled;
@@ -252,6 +273,18 @@ public class LeaderElectionProperties {
     return events;
   }
 
+  public List<String> getComponents() {
+    return components;
+  }
+
+  public void setComponents(List<String> components) {
+    this.components = components;
+  }
+
+  public Map<String, Election> getElections() {
+    return elections;
+  }
+
   public Health getHealth() {
     return health;
   }
@@ -315,5 +348,154 @@ public class LeaderElectionProperties {
     ALWAYS_LEADER,
     /** This instance never leads; @LeaderOnly methods are always skipped. */
     NEVER_LEADER
+  }
+
+  /**
+   * One named election. Every setting left out is the top-level {@code leader.election} one,
+   * so each is nullable here.
+   */
+  public static class Election {
+
+    /**
+     * Name of this election's Lease object. Defaults to the default election's lease name,
+     * '-', and this election's name.
+     */
+    private String leaseName;
+
+    /** Identity of this instance in this election. Defaults to the default election's identity. */
+    private String identity;
+
+    /** As leader.election.lease-duration, for this election. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration leaseDuration;
+
+    /** As leader.election.renew-deadline, for this election. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration renewDeadline;
+
+    /** As leader.election.retry-period, for this election. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration retryPeriod;
+
+    /** As leader.election.request-timeout, for this election. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration requestTimeout;
+
+    /** As leader.election.step-down-cooldown, for this election. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration stepDownCooldown;
+
+    /** As leader.election.shutdown-timeout, for this election. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration shutdownTimeout;
+
+    /** As leader.election.release-on-shutdown, for this election. */
+    private Boolean releaseOnShutdown;
+
+    /** As leader.election.await-leadership, for this election. */
+    private Boolean awaitLeadership;
+
+    /** As leader.election.await-timeout, for this election. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration awaitTimeout;
+
+    /** As leader.election.components: Lifecycle beans that run only on this election's leader. */
+    private List<String> components = new ArrayList<>();
+
+    public String getLeaseName() {
+      return leaseName;
+    }
+
+    public void setLeaseName(String leaseName) {
+      this.leaseName = leaseName;
+    }
+
+    public String getIdentity() {
+      return identity;
+    }
+
+    public void setIdentity(String identity) {
+      this.identity = identity;
+    }
+
+    public Duration getLeaseDuration() {
+      return leaseDuration;
+    }
+
+    public void setLeaseDuration(Duration leaseDuration) {
+      this.leaseDuration = leaseDuration;
+    }
+
+    public Duration getRenewDeadline() {
+      return renewDeadline;
+    }
+
+    public void setRenewDeadline(Duration renewDeadline) {
+      this.renewDeadline = renewDeadline;
+    }
+
+    public Duration getRetryPeriod() {
+      return retryPeriod;
+    }
+
+    public void setRetryPeriod(Duration retryPeriod) {
+      this.retryPeriod = retryPeriod;
+    }
+
+    public Duration getRequestTimeout() {
+      return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+    }
+
+    public Duration getStepDownCooldown() {
+      return stepDownCooldown;
+    }
+
+    public void setStepDownCooldown(Duration stepDownCooldown) {
+      this.stepDownCooldown = stepDownCooldown;
+    }
+
+    public Duration getShutdownTimeout() {
+      return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public Boolean getReleaseOnShutdown() {
+      return releaseOnShutdown;
+    }
+
+    public void setReleaseOnShutdown(Boolean releaseOnShutdown) {
+      this.releaseOnShutdown = releaseOnShutdown;
+    }
+
+    public Boolean getAwaitLeadership() {
+      return awaitLeadership;
+    }
+
+    public void setAwaitLeadership(Boolean awaitLeadership) {
+      this.awaitLeadership = awaitLeadership;
+    }
+
+    public Duration getAwaitTimeout() {
+      return awaitTimeout;
+    }
+
+    public void setAwaitTimeout(Duration awaitTimeout) {
+      this.awaitTimeout = awaitTimeout;
+    }
+
+    public List<String> getComponents() {
+      return components;
+    }
+
+    public void setComponents(List<String> components) {
+      this.components = components;
+    }
   }
 }

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -22,7 +24,7 @@ final class LeaderElectorFactory {
 
   private final ElectionConfig config;
   private final LeaseStore leaseStore;
-  private final ObjectProvider<ElectionObserver> observers;
+  private final Supplier<Stream<ElectionObserver>> observers;
   /** The elector's election, request and listener threads; null for the core's default. */
   private final ThreadFactory threadFactory;
   /** Weak: electors of past starts are dropped when nothing else holds them. */
@@ -30,6 +32,12 @@ final class LeaderElectorFactory {
       Collections.newSetFromMap(new WeakHashMap<LeaderElector, Boolean>()));
 
   LeaderElectorFactory(ElectionConfig config, LeaseStore leaseStore, ObjectProvider<ElectionObserver> observers,
+      ThreadFactory threadFactory) {
+    this(config, leaseStore, (Supplier<Stream<ElectionObserver>>) observers::orderedStream, threadFactory);
+  }
+
+  /** @param observers the observers of each new elector, in order */
+  LeaderElectorFactory(ElectionConfig config, LeaseStore leaseStore, Supplier<Stream<ElectionObserver>> observers,
       ThreadFactory threadFactory) {
     this.config = config;
     this.leaseStore = leaseStore;
@@ -44,7 +52,7 @@ final class LeaderElectorFactory {
   LeaderElector create() {
     LeaderElector.Builder builder = LeaderElector.builder(config,
         new RbacDiagnosingLeaseStore(leaseStore, config.namespace(), config.leaseName()));
-    observers.orderedStream().forEach(builder::observer);
+    observers.get().forEach(builder::observer);
     if (threadFactory != null) {
       builder.threadFactory(threadFactory);
     }

@@ -2,9 +2,12 @@ package io.github.leaderelection.spring.leaderonly;
 
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderElections;
+import io.github.leaderelection.spring.election.LeaderElectionProperties;
 import io.github.leaderelection.spring.LeaderOnly;
 import io.github.leaderelection.spring.election.LeaderElectionAutoConfiguration;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -68,9 +72,15 @@ public final class LeaderOnlyAutoConfiguration {
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
   static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<LeaderElection> election,
-      ObjectProvider<LeaderOnlyExecutions> executions, Environment environment) {
-    LeaderOnlyAdvisor advisor = new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(
-        SingletonSupplier.of(election::getObject), SingletonSupplier.of(executions::getObject)));
+      ObjectProvider<LeaderElections> elections, ObjectProvider<LeaderOnlyExecutions> executions,
+      Environment environment) {
+    Supplier<LeaderElection> defaultElection = SingletonSupplier.of(election::getObject);
+    // Without a LeaderElections bean (an application's own LeaderElection only), the default.
+    Supplier<LeaderElections> all = SingletonSupplier.of(() -> elections.getIfAvailable(() -> null));
+    LeaderOnlyAdvisor advisor = new LeaderOnlyAdvisor(new LeaderOnlyInterceptor(name -> {
+      LeaderElections registry = all.get();
+      return registry != null ? registry.get(name) : defaultElection.get();
+    }, SingletonSupplier.of(executions::getObject)));
     advisor.setOrder(Binder.get(environment).bind(ORDER_PROPERTY, Integer.class).orElse(LeaderOnlyAdvisor.DEFAULT_ORDER));
     return advisor;
   }
@@ -84,7 +94,9 @@ public final class LeaderOnlyAutoConfiguration {
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
   static LeaderOnlyVerifier leaderOnlyVerifier(Environment environment) {
-    return new LeaderOnlyVerifier(Binder.get(environment).bind(UNPROXYABLE_PROPERTY, LeaderOnlyVerifier.Unproxyable.class)
-        .orElse(LeaderOnlyVerifier.Unproxyable.FAIL));
+    Binder binder = Binder.get(environment);
+    return new LeaderOnlyVerifier(binder.bind(UNPROXYABLE_PROPERTY, LeaderOnlyVerifier.Unproxyable.class)
+        .orElse(LeaderOnlyVerifier.Unproxyable.FAIL), binder.bind("leader.election.elections",
+            Bindable.mapOf(String.class, LeaderElectionProperties.Election.class)).orElse(java.util.Map.of()).keySet());
   }
 }

@@ -2,11 +2,13 @@ package io.github.leaderelection.spring.leaderonly;
 
 import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderElections;
 import io.github.leaderelection.spring.LeaderOnly;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -28,20 +30,38 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
   private static final Logger log = LoggerFactory.getLogger(LeaderOnlyInterceptor.class);
   private static final SkippedValues SKIPPED_VALUES = SkippedValues.shared();
 
-  private record Target(String name, LeaderOnly.OnLoss onLoss) {}
+  private record Target(String name, String election, LeaderOnly.OnLoss onLoss) {}
 
-  private final Supplier<LeaderElection> election;
+  private final Function<String, LeaderElection> elections;
   private final Supplier<LeaderOnlyExecutions> executions;
   private final Map<MethodClassKey, Target> targets = new ConcurrentHashMap<>();
 
   /**
+   * An interceptor of the default election only.
+   *
    * @param election the election to ask; resolved on first use, since advisors are created
    *     early, before most beans
    * @param executions the tracker of running and skipped calls; resolved on first use
    */
   public LeaderOnlyInterceptor(Supplier<LeaderElection> election, Supplier<LeaderOnlyExecutions> executions) {
-    this.election = election;
+    this(name -> election.get(), executions);
+  }
+
+  /**
+   * @param elections the election of each name ({@link LeaderOnly#value()}, the default
+   *     election's name for an empty one); asked on each call, so it resolves lazily
+   * @param executions the tracker of running and skipped calls; resolved on first use
+   */
+  public LeaderOnlyInterceptor(Function<String, LeaderElection> elections, Supplier<LeaderOnlyExecutions> executions) {
+    this.elections = elections;
     this.executions = executions;
+  }
+
+  /** The election a {@link LeaderOnly} method names: the default one's name when empty. */
+  static String election(Method method) {
+    LeaderOnly annotation = AnnotatedElementUtils.findMergedAnnotation(method, LeaderOnly.class);
+    String name = annotation != null ? annotation.value() : "";
+    return name.isEmpty() ? LeaderElections.DEFAULT : name;
   }
 
   @Override
@@ -51,7 +71,7 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
     LeaderOnlyExecutions.Execution execution = tracker.enter(target.name, target.onLoss);
     Optional<LeadershipTerm> term;
     try {
-      term = election.get().currentTerm();
+      term = elections.apply(target.election).currentTerm();
     } catch (RuntimeException | Error e) {
       tracker.exit(execution);
       throw e;
@@ -80,7 +100,8 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
         annotation = AnnotatedElementUtils.findMergedAnnotation(method, LeaderOnly.class);
       }
       LeaderOnly.OnLoss onLoss = annotation != null ? annotation.onLoss() : LeaderOnly.OnLoss.FINISH;
-      return new Target(ClassUtils.getShortName(targetClass) + "." + method.getName(), onLoss);
+      String election = annotation == null || annotation.value().isEmpty() ? LeaderElections.DEFAULT : annotation.value();
+      return new Target(ClassUtils.getShortName(targetClass) + "." + method.getName(), election, onLoss);
     });
   }
 

@@ -1,5 +1,6 @@
 package io.github.leaderelection.spring.leaderonly;
 
+import io.github.leaderelection.spring.LeaderElections;
 import io.github.leaderelection.spring.LeaderOnly;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -50,6 +51,8 @@ public class LeaderOnlyVerifier implements BeanPostProcessor, SmartInitializingS
   private static final Logger log = LoggerFactory.getLogger(LeaderOnlyVerifier.class);
 
   private final Unproxyable mode;
+  /** The elections a {@link LeaderOnly#value()} may name; empty: the default only. */
+  private final java.util.Set<String> elections;
   private final SkippedValues skippedValues = SkippedValues.shared();
   private final Map<Class<?>, List<Method>> annotated = new ConcurrentHashMap<>();
   private final List<String> unproxyable = new ArrayList<>(); // guarded by this
@@ -58,7 +61,17 @@ public class LeaderOnlyVerifier implements BeanPostProcessor, SmartInitializingS
 
   /** @param mode what to do about methods the proxy cannot intercept */
   public LeaderOnlyVerifier(Unproxyable mode) {
+    this(mode, java.util.Set.of());
+  }
+
+  /**
+   * @param mode what to do about methods the proxy cannot intercept
+   * @param elections the names of the named elections ({@code leader.election.elections});
+   *     a method naming another election fails startup, in both modes
+   */
+  public LeaderOnlyVerifier(Unproxyable mode, java.util.Set<String> elections) {
     this.mode = mode;
+    this.elections = java.util.Set.copyOf(elections);
   }
 
   @Override
@@ -74,8 +87,14 @@ public class LeaderOnlyVerifier implements BeanPostProcessor, SmartInitializingS
     List<String> notIntercepted = new ArrayList<>();
     List<String> noSkippedValue = new ArrayList<>();
     for (Method m : methods) {
+      String election = LeaderOnlyInterceptor.election(m);
       String why = whyNotIntercepted(bean, type, m);
-      if (why != null) {
+      if (!election.equals(LeaderElections.DEFAULT) && !elections.contains(election)) {
+        java.util.Set<String> known = new java.util.TreeSet<>(elections);
+        noSkippedValue.add(name(type, m) + ": names election '" + election + "', which is not configured; the"
+            + " elections are " + LeaderElections.DEFAULT + (known.isEmpty() ? "" : ", " + String.join(", ", known))
+            + " (named ones under leader.election.elections.<name>)");
+      } else if (why != null) {
         notIntercepted.add(name(type, m) + ": " + why);
       } else if (!skippedValues.canExpress(m.getReturnType())) {
         noSkippedValue.add(name(type, m) + ": a skipped call cannot return a " + m.getReturnType().getName()

@@ -1,6 +1,7 @@
 package io.github.leaderelection.spring.metrics;
 
 import io.github.leaderelection.core.ElectionObserver;
+import io.github.leaderelection.spring.election.ElectionObserverFactory;
 import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.core.LeaseStoreException;
 import io.github.leaderelection.core.LossReason;
@@ -28,7 +29,7 @@ import java.util.Objects;
  * </ul>
  * The hooks run on the elector thread; each records a meter and returns.
  */
-public class ElectionMetricsObserver implements ElectionObserver {
+public class ElectionMetricsObserver implements ElectionObserverFactory.PerElection {
 
   private final MeterRegistry registry;
   private final Tags tags;
