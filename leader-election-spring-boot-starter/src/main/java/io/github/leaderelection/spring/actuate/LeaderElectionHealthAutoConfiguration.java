@@ -1,5 +1,18 @@
 package io.github.leaderelection.spring.actuate;
 
+import io.github.leaderelection.spring.LeaderElections;
+import io.github.leaderelection.spring.election.ConfiguredLeaderElections;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.spring.LeaderElection;
@@ -38,5 +51,41 @@ public final class LeaderElectionHealthAutoConfiguration {
     LeaderElectionProperties.Health health = properties.getIfAvailable(LeaderElectionProperties::new).getHealth();
     return new LeaderElectionHealthIndicator(election, ElectionConfigs.of(elector, config)
         .map(ElectionConfig::leaseDuration).orElse(ElectionConfig.DEFAULT_LEASE_DURATION), health.getRenewalGrace());
+  }
+
+  /**
+   * The {@code leaderElections} contributor: one {@link LeaderElectionHealthIndicator} per named
+   * election ({@code leader.election.elections}), by name, each judged with its own lease
+   * duration. Only when there are named elections; the default election stays
+   * {@code leaderElection}.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "leaderElectionsHealthContributor")
+  @ConditionalOnEnabledHealthIndicator("leaderelection")
+  @ConditionalOnBean(ConfiguredLeaderElections.class)
+  @Conditional(OnNamedElectionsCondition.class)
+  CompositeHealthContributor leaderElectionsHealthContributor(ConfiguredLeaderElections elections,
+      ObjectProvider<LeaderElectionProperties> properties) {
+    Duration grace = properties.getIfAvailable(LeaderElectionProperties::new).getHealth().getRenewalGrace();
+    Map<String, LeaderElectionHealthIndicator> byName = new LinkedHashMap<>();
+    for (String name : elections.names()) {
+      if (!name.equals(LeaderElections.DEFAULT)) {
+        byName.put(name, new LeaderElectionHealthIndicator(elections.get(name), elections.config(name).leaseDuration(),
+            grace));
+      }
+    }
+    return CompositeHealthContributor.fromMap(byName);
+  }
+
+  /** Whether {@code leader.election.elections} names any election. */
+  static final class OnNamedElectionsCondition extends SpringBootCondition {
+
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      boolean any = !Binder.get(context.getEnvironment()).bind("leader.election.elections",
+          Bindable.mapOf(String.class, LeaderElectionProperties.Election.class)).orElse(Map.of()).isEmpty();
+      return any ? ConditionOutcome.match("named elections are configured")
+          : ConditionOutcome.noMatch("no named elections (leader.election.elections)");
+    }
   }
 }

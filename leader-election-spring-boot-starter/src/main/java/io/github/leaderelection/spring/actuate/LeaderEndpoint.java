@@ -3,17 +3,22 @@ package io.github.leaderelection.spring.actuate;
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.ElectionStatus;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.election.ConfiguredLeaderElections;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
@@ -25,6 +30,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code management.endpoint.leader.access=unrestricted} (and the endpoint exposed, e.g.
  * {@code management.endpoints.web.exposure.include=health,leader}). Over HTTP:
  * {@code GET /actuator/leader} and {@code POST /actuator/leader}.
+ *
+ * <p>With named elections ({@code leader.election.elections}), the answer lists each under
+ * {@code elections}, {@code GET /actuator/leader/{election}} reads one, and a step-down takes
+ * the election's name: {@code POST /actuator/leader} with {@code {"election":"billing"}}
+ * (without one, the default election steps down).
  */
 @Endpoint(id = "leader", defaultAccess = Access.READ_ONLY)
 public class LeaderEndpoint {
@@ -32,6 +42,7 @@ public class LeaderEndpoint {
   private final LeaderElection election;
   private final ElectionConfig config;
   private final String mode;
+  private final ConfiguredLeaderElections elections;
 
   /**
    * @param election the election to report on and step down from
@@ -39,14 +50,52 @@ public class LeaderEndpoint {
    * @param mode the mode the election runs in (auto resolved), e.g. "kubernetes"
    */
   public LeaderEndpoint(LeaderElection election, ElectionConfig config, String mode) {
+    this(election, config, mode, null);
+  }
+
+  /**
+   * @param election the default election, to report on and step down from
+   * @param config the configuration the default election runs with, or null when unknown
+   * @param mode the mode the elections run in (auto resolved), e.g. "kubernetes"
+   * @param elections all elections, for the named ones; null for the default one only
+   */
+  public LeaderEndpoint(LeaderElection election, ElectionConfig config, String mode,
+      @Nullable ConfiguredLeaderElections elections) {
     this.election = Objects.requireNonNull(election, "election");
     this.config = config;
     this.mode = mode;
+    this.elections = elections;
   }
 
-  /** What this instance knows about the election. */
+  /** What this instance knows about the default election, and the named ones under {@code elections}. */
   @ReadOperation
   public LeaderDescriptor leader() {
+    Map<String, LeaderDescriptor> named = null;
+    if (elections != null && elections.names().size() > 1) {
+      named = new LinkedHashMap<>();
+      for (String name : elections.names()) {
+        if (!name.equals(io.github.leaderelection.spring.LeaderElections.DEFAULT)) {
+          named.put(name, describe(elections.get(name), elections.config(name), null));
+        }
+      }
+    }
+    return describe(election, config, named);
+  }
+
+  /** One election, by name ({@code default} for the default one); null (404) for an unknown name. */
+  @ReadOperation
+  public @Nullable LeaderDescriptor leader(@Selector String name) {
+    if (name.equals(io.github.leaderelection.spring.LeaderElections.DEFAULT)) {
+      return describe(election, config, null);
+    }
+    if (elections == null || !elections.names().contains(name)) {
+      return null;
+    }
+    return describe(elections.get(name), elections.config(name), null);
+  }
+
+  private LeaderDescriptor describe(LeaderElection election, ElectionConfig config,
+      @Nullable Map<String, LeaderDescriptor> named) {
     ElectionStatus status = election.status();
     OptionalLong token = election.fencingToken();
     return new LeaderDescriptor(
@@ -58,7 +107,7 @@ public class LeaderEndpoint {
         ElectionStates.of(status),
         token.isPresent() ? token.getAsLong() : null,
         status.lastError(),
-        configuration(status));
+        configuration(status, config), named);
   }
 
   /**
@@ -67,7 +116,23 @@ public class LeaderEndpoint {
    * for the release, bounded by the shutdown timeout plus the renew deadline.
    */
   @WriteOperation
+  public StepDownDescriptor stepDown(@Nullable String election) {
+    if (election == null || election.isEmpty() || election.equals(io.github.leaderelection.spring.LeaderElections.DEFAULT)) {
+      return stepDown(this.election, config);
+    }
+    if (elections == null || !elections.names().contains(election)) {
+      return new StepDownDescriptor(false, "no election named '" + election + "'; the elections are "
+          + (elections == null ? "default" : String.join(", ", elections.names())));
+    }
+    return stepDown(elections.get(election), elections.config(election));
+  }
+
+  /** As {@link #stepDown(String)} for the default election. */
   public StepDownDescriptor stepDown() {
+    return stepDown(this.election, config);
+  }
+
+  private static StepDownDescriptor stepDown(LeaderElection election, ElectionConfig config) {
     boolean wasLeader = election.isLeader();
     Duration wait = config != null ? config.shutdownTimeout().plus(config.renewDeadline()) : Duration.ofSeconds(30);
     try {
@@ -87,7 +152,7 @@ public class LeaderEndpoint {
     }
   }
 
-  private Configuration configuration(ElectionStatus status) {
+  private Configuration configuration(ElectionStatus status, ElectionConfig config) {
     if (config == null) {
       return new Configuration(status.leaseName(), status.namespace(), mode, null, null, null, null, null, null);
     }
@@ -113,9 +178,11 @@ public class LeaderEndpoint {
    * @param fencingToken the fencing token of this instance's term, null when not leader
    * @param lastError the last failed request since the last success, or null
    * @param configuration what the election runs with
+   * @param elections the named elections, by name; null when there are none (or for one of them)
    */
   public record LeaderDescriptor(String holder, String acquireTime, String renewTime, int transitions,
-      String identity, String state, Long fencingToken, String lastError, Configuration configuration)
+      String identity, String state, Long fencingToken, String lastError, Configuration configuration,
+      @Nullable Map<String, LeaderDescriptor> elections)
       implements OperationResponseBody {}
 
   /**

@@ -3,6 +3,7 @@ package io.github.leaderelection.spring.actuate;
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.election.ConfiguredLeaderElections;
 import io.github.leaderelection.spring.election.ElectionModes;
 import io.github.leaderelection.spring.election.LeaderElectionAutoConfiguration;
 import io.github.leaderelection.spring.election.LeaderElectionProperties;
@@ -34,9 +35,10 @@ public final class LeaderEndpointAutoConfiguration {
   @ConditionalOnAvailableEndpoint
   LeaderEndpoint leaderEndpoint(LeaderElection election, ObjectProvider<LeaderElector> elector,
       ObjectProvider<ElectionConfig> config, ObjectProvider<LeaderElectionProperties> properties,
-      Environment environment) {
+      ObjectProvider<ConfiguredLeaderElections> elections, Environment environment) {
     LeaderElectionProperties props = properties.getIfAvailable(LeaderElectionProperties::new);
     String mode = ElectionModes.resolve(props.getMode(), environment).name().toLowerCase(Locale.ROOT).replace('_', '-');
-    return new LeaderEndpoint(election, ElectionConfigs.of(elector, config).orElse(null), mode);
+    return new LeaderEndpoint(election, ElectionConfigs.of(elector, config).orElse(null), mode,
+        elections.getIfAvailable());
   }
 }

@@ -79,6 +79,18 @@ public final class ConfiguredLeaderElections implements LeaderElections, SmartLi
     return n.settings().config();
   }
 
+  /**
+   * The lease name of each named election, by name, in the order configured, from the
+   * configuration alone: for beans that must not create the elections (meters bound while the
+   * registry is set up, which may happen within the creation of an elector).
+   */
+  public static Map<String, String> namedLeaseNames(LeaderElectionProperties properties, ElectionConfig defaults) {
+    Map<String, String> leases = new LinkedHashMap<>();
+    // competes=true: await settings are not what is asked here, and are validated when the elections are built.
+    NamedElectionSettings.all(properties, defaults, true).forEach(n -> leases.put(n.name(), n.config().leaseName()));
+    return leases;
+  }
+
   /** The named elections, in the order configured. */
   Map<String, Named> named() {
     return named;

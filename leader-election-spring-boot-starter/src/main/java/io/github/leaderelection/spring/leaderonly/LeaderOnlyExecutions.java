@@ -45,14 +45,16 @@ public class LeaderOnlyExecutions implements LeadershipListener, LeaderOnlyConte
   static final class Execution {
     private final Thread thread = Thread.currentThread();
     private final String method;
+    private final String election;
     private final LeaderOnly.OnLoss onLoss;
     private LeadershipTerm term; // null while undecided; guarded by the tracker's lock
     private boolean interrupted;
     private boolean bound; // confined to the calling thread, like outer
     private Execution outer; // the @LeaderOnly call this one is nested in, if any
 
-    private Execution(String method, LeaderOnly.OnLoss onLoss) {
+    private Execution(String method, String election, LeaderOnly.OnLoss onLoss) {
       this.method = method;
+      this.election = election;
       this.onLoss = onLoss;
     }
   }
@@ -68,6 +70,18 @@ public class LeaderOnlyExecutions implements LeadershipListener, LeaderOnlyConte
      * @param executed true when the method runs, false when it is skipped
      */
     void invoked(String method, boolean executed);
+
+    /**
+     * As {@link #invoked(String, boolean)}, with the election the method gates on; by default
+     * that method, for listeners that do not tell elections apart.
+     *
+     * @param election the election's name ({@code default} for the default one)
+     * @param method the method, as "SimpleClassName.method"
+     * @param executed true when the method runs, false when it is skipped
+     */
+    default void invoked(String election, String method, boolean executed) {
+      invoked(method, executed);
+    }
   }
 
   private final Duration lossTimeout;
@@ -98,7 +112,12 @@ public class LeaderOnlyExecutions implements LeadershipListener, LeaderOnlyConte
    * happens during the check still waits for it.
    */
   Execution enter(String method, LeaderOnly.OnLoss onLoss) {
-    Execution e = new Execution(method, onLoss);
+    return enter(method, io.github.leaderelection.spring.LeaderElections.DEFAULT, onLoss);
+  }
+
+  /** As {@link #enter(String, LeaderOnly.OnLoss)}, for a method of the named election. */
+  Execution enter(String method, String election, LeaderOnly.OnLoss onLoss) {
+    Execution e = new Execution(method, election, onLoss);
     synchronized (lock) {
       running.add(e);
     }
@@ -115,7 +134,7 @@ public class LeaderOnlyExecutions implements LeadershipListener, LeaderOnlyConte
     e.outer = current.get();
     e.bound = true;
     current.set(e);
-    notifyInvoked(e.method, true);
+    notifyInvoked(e.method, e.election, true);
   }
 
   /**
@@ -133,16 +152,16 @@ public class LeaderOnlyExecutions implements LeadershipListener, LeaderOnlyConte
     skipped.increment();
     skippedByMethod.computeIfAbsent(e.method, m -> new LongAdder()).increment();
     try {
-      notifyInvoked(e.method, false);
+      notifyInvoked(e.method, e.election, false);
     } finally {
       exit(e);
     }
   }
 
-  private void notifyInvoked(String method, boolean executed) {
+  private void notifyInvoked(String method, String election, boolean executed) {
     for (InvocationListener l : invocationListeners) {
       try {
-        l.invoked(method, executed);
+        l.invoked(election, method, executed);
       } catch (RuntimeException ex) {
         // Metrics must never break the application's call.
         log.warn("@LeaderOnly invocation listener {} failed", l, ex);

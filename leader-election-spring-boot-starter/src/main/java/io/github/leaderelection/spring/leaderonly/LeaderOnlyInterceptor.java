@@ -68,7 +68,7 @@ public class LeaderOnlyInterceptor implements MethodInterceptor {
   public Object invoke(MethodInvocation invocation) throws Throwable {
     Target target = target(invocation);
     LeaderOnlyExecutions tracker = executions.get();
-    LeaderOnlyExecutions.Execution execution = tracker.enter(target.name, target.onLoss);
+    LeaderOnlyExecutions.Execution execution = tracker.enter(target.name, target.election, target.onLoss);
     Optional<LeadershipTerm> term;
     try {
       term = elections.apply(target.election).currentTerm();

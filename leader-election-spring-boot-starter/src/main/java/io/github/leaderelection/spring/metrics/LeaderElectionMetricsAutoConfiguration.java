@@ -2,6 +2,10 @@ package io.github.leaderelection.spring.metrics;
 
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderElections;
+import io.github.leaderelection.spring.election.ConfiguredLeaderElections;
+import io.github.leaderelection.spring.election.LeaderElectionProperties;
+import io.github.leaderelection.spring.election.ElectionObserverFactory;
 import io.github.leaderelection.spring.election.LeaderElectionAutoConfiguration;
 import io.github.leaderelection.spring.leaderonly.LeaderOnlyAutoConfiguration;
 import io.github.leaderelection.spring.leaderonly.LeaderOnlyExecutions;
@@ -51,11 +55,32 @@ public final class LeaderElectionMetricsAutoConfiguration {
     return new LeaderElectionGauge(SingletonSupplier.of(election::getObject), config.leaseName());
   }
 
+  /** The meters of each named election, tagged with its lease, as the observer above is for the default one. */
+  @Bean
+  @ConditionalOnMissingBean
+  ElectionObserverFactory leaderElectionMetricsObserverFactory(MeterRegistry registry) {
+    return (election, config) -> new ElectionMetricsObserver(registry, config.leaseName());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(ConfiguredLeaderElections.class)
+  NamedElectionGauges leaderElectionNamedGauges(ObjectProvider<LeaderElections> elections,
+      LeaderElectionProperties properties, ElectionConfig config) {
+    return new NamedElectionGauges(ConfiguredLeaderElections.namedLeaseNames(properties, config),
+        SingletonSupplier.of(elections::getObject));
+  }
+
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnBean(LeaderOnlyExecutions.class)
-  LeaderOnlyMetrics leaderOnlyMetrics(LeaderOnlyExecutions executions, ElectionConfig config) {
-    LeaderOnlyMetrics metrics = new LeaderOnlyMetrics(config.leaseName());
+  LeaderOnlyMetrics leaderOnlyMetrics(LeaderOnlyExecutions executions, ElectionConfig config,
+      ObjectProvider<ConfiguredLeaderElections> elections) {
+    // The lease of a named election's methods, looked up when first counted.
+    LeaderOnlyMetrics metrics = new LeaderOnlyMetrics(config.leaseName(), name -> {
+      ConfiguredLeaderElections all = elections.getIfAvailable();
+      return all != null ? all.config(name).leaseName() : config.leaseName();
+    });
     executions.addInvocationListener(metrics);
     return metrics;
   }

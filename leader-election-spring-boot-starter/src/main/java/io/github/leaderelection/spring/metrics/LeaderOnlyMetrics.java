@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -22,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class LeaderOnlyMetrics implements LeaderOnlyExecutions.InvocationListener, MeterBinder {
 
   private final String leaseName;
+  /** The lease of each election's name; the default election's is {@link #leaseName}. */
+  private final Function<String, String> leaseOf;
   private final List<Bound> registries = new CopyOnWriteArrayList<>();
 
   /** The counters of one registry, cached per method: scheduled methods run often, and a lookup is not free. */
@@ -29,7 +32,17 @@ public class LeaderOnlyMetrics implements LeaderOnlyExecutions.InvocationListene
 
   /** @param leaseName the lease's name, the {@code lease} tag */
   public LeaderOnlyMetrics(String leaseName) {
+    this(leaseName, election -> leaseName);
+  }
+
+  /**
+   * @param leaseName the default election's lease name
+   * @param leaseOf the lease name of an election, by the election's name (the {@code lease} tag
+   *     of its methods' calls)
+   */
+  public LeaderOnlyMetrics(String leaseName, Function<String, String> leaseOf) {
     this.leaseName = Objects.requireNonNull(leaseName, "leaseName");
+    this.leaseOf = Objects.requireNonNull(leaseOf, "leaseOf");
   }
 
   @Override
@@ -40,14 +53,25 @@ public class LeaderOnlyMetrics implements LeaderOnlyExecutions.InvocationListene
 
   @Override
   public void invoked(String method, boolean wasExecuted) {
+    count(leaseName, method, wasExecuted);
+  }
+
+  @Override
+  public void invoked(String election, String method, boolean wasExecuted) {
+    count(io.github.leaderelection.spring.LeaderElections.DEFAULT.equals(election) ? leaseName
+        : leaseOf.apply(election), method, wasExecuted);
+  }
+
+  private void count(String lease, String method, boolean wasExecuted) {
     for (Bound b : registries) {
       Map<String, Counter> counters = wasExecuted ? b.executed : b.skipped;
-      counters.computeIfAbsent(method, m -> Counter.builder("leader.only.invocations")
-          .tag("lease", leaseName)
-          .tag("method", m)
+      counters.computeIfAbsent(lease + "/" + method, key -> Counter.builder("leader.only.invocations")
+          .tag("lease", lease)
+          .tag("method", method)
           .tag("outcome", wasExecuted ? "executed" : "skipped")
           .description("@LeaderOnly calls, executed as leader or skipped")
           .register(b.registry)).increment();
     }
   }
+
 }

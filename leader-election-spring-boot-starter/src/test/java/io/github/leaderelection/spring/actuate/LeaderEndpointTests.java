@@ -88,10 +88,10 @@ class LeaderEndpointTests {
         .withPropertyValues("spring.application.name=orders", "leader.election.namespace=test",
             "leader.election.mode=always-leader", "management.endpoints.web.exposure.include=leader");
     web.run(context -> assertThat(operations(context.getBean(WebEndpointsSupplier.class)))
-        .containsExactly(OperationType.READ));
+        .containsExactly(OperationType.READ, OperationType.READ)); // all, and one by name
     web.withPropertyValues("management.endpoint.leader.access=UNRESTRICTED")
         .run(context -> assertThat(operations(context.getBean(WebEndpointsSupplier.class)))
-            .containsExactlyInAnyOrder(OperationType.READ, OperationType.WRITE));
+            .containsExactlyInAnyOrder(OperationType.READ, OperationType.READ, OperationType.WRITE));
     web.withPropertyValues("management.endpoint.leader.access=NONE")
         .run(context -> assertThat(context).doesNotHaveBean(LeaderEndpoint.class));
   }
