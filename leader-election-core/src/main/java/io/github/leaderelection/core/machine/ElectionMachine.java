@@ -45,6 +45,8 @@ public final class ElectionMachine {
    * absence: the silence poll's interval, plus slack for a late timer (rule 11).
    */
   static final double ABSENCE_CONTINUITY_RETRY_PERIODS = SILENCE_RETRY_PERIODS + 0.5;
+  /** A create goes only on absence heard of this many retry periods ago at most, else after a read. */
+  static final double CREATE_FRESHNESS_RETRY_PERIODS = 0.1;
   /** Reads and writes a release may try before it leaves the lease to expire (rule 5). */
   static final int RELEASE_ATTEMPTS = 3;
   /** A follower's retries after failures back off to at most 2^this retry periods. */
@@ -56,6 +58,7 @@ public final class ElectionMachine {
   private final long renewDeadline;
   private final long retryPeriod;
   private final long absenceContinuity;
+  private final long createFreshness;
 
   private Role role = new New();
   private LeaseView view = LeaseView.unknown(0);
@@ -75,6 +78,7 @@ public final class ElectionMachine {
     this.retryPeriod = config.retryPeriod().toNanos();
     this.absenceContinuity = (long) (ABSENCE_CONTINUITY_RETRY_PERIODS * retryPeriod)
         + config.requestTimeout().toNanos();
+    this.createFreshness = (long) (CREATE_FRESHNESS_RETRY_PERIODS * retryPeriod);
   }
 
   // ============================================================================================
@@ -378,11 +382,13 @@ public final class ElectionMachine {
       if (!view.known() || view.needsRead()) {
         send(Op.GET, Purpose.OBSERVE, null, null, null, t, out);
       } else if (view.lease() == null) {
-        if (silent(t)) {
-          // A create has no precondition but absence: it goes only on absence heard of lately,
-          // since a pause or a stalled watch may hide a create and a delete (rule 11).
+        boolean due = t >= view.absentClaimUntil();
+        if (silent(t) || due && t - view.lastHeardAt() > createFreshness) {
+          // A create has no precondition but absence, and a create and a delete we did not
+          // hear of (a pause, a slow or stalled watch) would make it a second leader (rule 11):
+          // it goes only right after a read or an event showed the lease absent.
           send(Op.GET, Purpose.OBSERVE, null, null, null, t, out);
-        } else if (t >= view.absentClaimUntil()) {
+        } else if (due) {
           // Keep the token growing after a deletion, so fencing stays monotonic (rule 6).
           int transitions = view.highestTransitions() < 0 ? 0 : view.highestTransitions() + 1;
           send(Op.CREATE, Purpose.ACQUIRE, null,

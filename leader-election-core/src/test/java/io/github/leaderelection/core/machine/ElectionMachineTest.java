@@ -543,6 +543,22 @@ class ElectionMachineTest {
   }
 
   @Test
+  void rule11_aCreateGoesRightAfterAReadThatShowedTheLeaseAbsent() {
+    follow(new VersionedLease(new LeaseRecord("other", 15, null, null, 0), "5", null));
+    long deleted = now + S;
+    at(deleted, new Event.Observed(null, "6"));
+    for (long t = deleted + 2 * S; t <= deleted + 14 * S; t += 2 * S) {
+      at(t, new Event.Progress("6")); // bookmarks: the watch is alive, last heard 1 s before the claim ends
+    }
+    // Within that second a rival may have created the lease and someone deleted it again,
+    // unseen by a slow watch: read first, create on that answer.
+    Request read = sent(at(deleted + LD, new Event.Tick()));
+    assertThat(read.op()).isEqualTo(Op.GET);
+    Request create = sent(at(now + 10 * MS, new Event.Answer(read.id(), null)));
+    assertThat(create.op()).isEqualTo(Op.CREATE);
+  }
+
+  @Test
   void rule11_afterAPauseAnAbsenceIsReadAgainAndTheClaimCountsFromThatRead() {
     follow(new VersionedLease(new LeaseRecord("other", 15, null, null, 0), "5", null));
     long deleted = now + S;

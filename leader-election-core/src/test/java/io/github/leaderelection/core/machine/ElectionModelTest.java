@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  *
  * <p>Runs {@code model.steps} steps (default 1,000,000) over seeds from {@code model.seed}
- * (default: random, printed). Reproduce a failure with
+ * (default {@value #DEFAULT_SEED}; {@code random} for a new one, printed). Reproduce a failure with
  * {@code ./mvnw -pl leader-election-core test -Dtest=ElectionModelTest -Dmodel.seed=SEED -Dmodel.runs=1}.
  */
 class ElectionModelTest {
@@ -40,19 +40,25 @@ class ElectionModelTest {
   static final long RP = 2 * S;
   static final long TIMEOUT = 5 * S;
   static final Instant EPOCH = Instant.parse("2026-12-01T00:00:00Z");
+  static final long DEFAULT_SEED = 20261201L;
 
   @Test
   void neverTwoActingLeadersAndAlwaysEventuallyOne() {
     long steps = Long.getLong("model.steps", 1_000_000);
-    long seed = Long.getLong("model.seed", new Random().nextLong());
+    // A fixed seed by default, so a build is reproducible and lands or fails on its own merits;
+    // -Dmodel.seed=random explores new ground (docs/model-test.md).
+    String seedProperty = System.getProperty("model.seed", Long.toString(DEFAULT_SEED));
+    long seed = seedProperty.equals("random") ? new Random().nextLong() : Long.parseLong(seedProperty);
     int runs = Integer.getInteger("model.runs", Integer.MAX_VALUE);
     long done = 0;
+    long excused = 0;
     int run = 0;
     while (done < steps && run < runs) {
       long runSeed = seed + run;
       World w = new World(runSeed);
       try {
         done += w.run(Math.min(40_000, steps - done));
+        excused += w.excused;
       } catch (AssertionError e) {
         throw new AssertionError("seed " + runSeed + " (reproduce: -Dmodel.seed=" + runSeed
             + " -Dmodel.runs=1), at t=" + w.now / MS + " ms, step " + w.steps + ": " + e.getMessage()
@@ -60,7 +66,8 @@ class ElectionModelTest {
       }
       run++;
     }
-    System.out.printf("ElectionModelTest: %d steps in %d runs from seed %d%n", done, run, seed);
+    System.out.printf("ElectionModelTest: %d steps in %d runs from seed %d; %d steps of overlap excused by"
+        + " the deletion limit%n", done, run, seed, excused);
     assertThat(done).isGreaterThan(0);
   }
 
@@ -71,12 +78,16 @@ class ElectionModelTest {
    *       up and created the Lease on stale absence knowledge; it had been recreated by another
    *       candidate and deleted again meanwhile;</li>
    *   <li>-7919222672544159043: a create in flight saw a rival create the Lease, which was then
-   *       deleted; the create applied and led while the rival still acted.</li>
+   *       deleted; the create applied and led while the rival still acted;</li>
+   *   <li>343882092832263231: a create sent on absence heard of 1 s before, while a rival had
+   *       created the Lease and it was deleted unseen (a slow watch): now a read goes first;
+   *       a create and a delete between that read and our create remain, the decided limit
+   *       that {@link World#deletionLimit} excuses.</li>
    * </ul>
    */
   @Test
   void seedsThatFoundViolations() {
-    for (long seed : new long[] {-3617040608196605198L, -7919222672544159043L}) {
+    for (long seed : new long[] {-3617040608196605198L, -7919222672544159043L, 343882092832263231L}) {
       World w = new World(seed);
       try {
         w.run(40_000);
@@ -86,6 +97,9 @@ class ElectionModelTest {
       }
     }
   }
+
+  /** A create (by a candidate) or a delete (by = null) at the server. */
+  record Change(long at, String by) {}
 
   /** One simulated cluster: a server, candidates, and a timeline of things to happen. */
   static final class World {
@@ -106,6 +120,9 @@ class ElectionModelTest {
     long lastHandoverAt = Long.MIN_VALUE / 2;
 
     // the server
+    /** Creates and deletes, in order: what the documented deletion limit is checked against. */
+    final List<Change> changes = new ArrayList<>();
+    long excused;
     LeaseRecord record;
     long rv = 100;
     Object storeState = new Object();
@@ -216,6 +233,7 @@ class ElectionModelTest {
             note("hand edit: intruder");
           } else if (record != null) {
             note("lease deleted");
+            changes.add(new Change(now, null));
             record = null;
             rv++;
             publish();
@@ -277,6 +295,7 @@ class ElectionModelTest {
           if (record != null) {
             throw new LeaseStoreException.Conflict("exists", null);
           }
+          changes.add(new Change(now, c.id));
           write(r.record());
           return current();
         }
@@ -315,7 +334,46 @@ class ElectionModelTest {
 
     void checkSafety() {
       List<Sim> acting = candidates.stream().filter(c -> c.alive && c.acting(now)).toList();
+      if (acting.size() == 2 && (deletionLimit(acting.get(0)) || deletionLimit(acting.get(1)))) {
+        excused++;
+        note("overlap excused: the documented deletion limit");
+        return;
+      }
       assertThat(acting).as("acting leaders at the same instant").hasSizeLessThanOrEqualTo(1);
+    }
+
+    /**
+     * The decided limit of rule 11 (docs/election-semantics.md): {@code c} created the lease
+     * on absence it last heard of at {@code createHeardAt}, and after that, before its create
+     * applied, another candidate created the lease and it was deleted. Nothing {@code c} could
+     * see tells this apart from the absence it waited out.
+     */
+    boolean deletionLimit(Sim c) {
+      // Only for a create sent right after it heard of the absence (read first, rule 11): older
+      // knowledge is a bug, not the limit.
+      if (c.createHeardAt == Long.MIN_VALUE || c.createSentAt - c.createHeardAt > RP / 10) {
+        return false;
+      }
+      int own = -1;
+      for (int i = changes.size() - 1; i >= 0; i--) {
+        if (c.id.equals(changes.get(i).by())) {
+          own = i;
+          break;
+        }
+      }
+      boolean created = false;
+      for (int i = 0; i < own; i++) {
+        Change ch = changes.get(i);
+        if (ch.at() <= c.createHeardAt) {
+          continue;
+        }
+        if (ch.by() != null) {
+          created = true;
+        } else if (created) {
+          return true;
+        }
+      }
+      return false;
     }
 
     void checkLiveness() {
@@ -344,6 +402,12 @@ class ElectionModelTest {
     long listenerFreeAt;
     long watchFreeAt;
     long tickSeq;
+    /** When the absence our current term's create acted on was last heard; MIN_VALUE if not won by a create. */
+    long createHeardAt = Long.MIN_VALUE;
+    long createSentAt;
+    final java.util.Map<Long, Long> heardAtCreate = new java.util.HashMap<>();
+    final java.util.Map<Long, Long> sentAtCreate = new java.util.HashMap<>();
+    long lastAnsweredId = -1;
     String lastAnnounced = "lost";
 
     Sim(World w, String id, boolean later) {
@@ -381,6 +445,7 @@ class ElectionModelTest {
         return;
       }
       w.steps++;
+      lastAnsweredId = e instanceof Event.Answer a ? a.requestId() : -1;
       List<Action> actions = machine.handle(e, new Now(w.now, EPOCH.plusNanos(w.now)));
       w.note(id + " " + e + " -> " + actions + " role=" + machine.role().getClass().getSimpleName());
       for (Action a : actions) {
@@ -407,6 +472,9 @@ class ElectionModelTest {
       if (a instanceof Action.Send s) {
         send(s.request());
       } else if (a instanceof Action.Elected el) {
+        Long heard = heardAtCreate.get(lastAnsweredId);
+        createHeardAt = heard != null ? heard : Long.MIN_VALUE;
+        createSentAt = heard != null ? sentAtCreate.get(lastAnsweredId) : 0;
         assertThat(lastAnnounced).as(id + ": elected twice in a row").isEqualTo("lost");
         lastAnnounced = "elected";
         listener(el.announcementId());
@@ -438,6 +506,10 @@ class ElectionModelTest {
     }
 
     private void send(Request r) {
+      if (r.op() == Request.Op.CREATE && r.purpose() == Request.Purpose.ACQUIRE) {
+        heardAtCreate.put(r.id(), machine.view().lastHeardAt());
+        sentAtCreate.put(r.id(), r.sentAt());
+      }
       long lat = latency();
       boolean timesOut = lat > TIMEOUT;
       long answerAt = w.now + Math.min(lat, TIMEOUT);
