@@ -27,9 +27,10 @@ public class LeaderElectionTestProperties {
 
   /**
    * Whether the kit makes leadership changes fast: when none of leader.election.lease-duration,
-   * renew-deadline, retry-period and request-timeout is set, it sets 5s, 3s and 1s (a grant right
-   * after a revoke waits at most one retry period, a revoke with RENEW_FAILED takes one renew
-   * deadline); when step-down-cooldown is not set, 1s (a grant after a step-down waits it out).
+   * renew-deadline, retry-period and request-timeout is set, it sets lease-duration=5s,
+   * renew-deadline=3s and retry-period=1s (a grant right after a revoke waits at most one retry
+   * period, a revoke with RENEW_FAILED takes one renew deadline); when step-down-cooldown is not
+   * set, 1s (a grant after a step-down waits it out).
    */
   private boolean fastTimings = true;
 
