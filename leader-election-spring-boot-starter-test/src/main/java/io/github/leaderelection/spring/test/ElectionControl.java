@@ -20,6 +20,11 @@ import java.util.Optional;
  *
  * <p>Methods that need a running election throw {@link IllegalStateException} when it is not
  * running: in mode {@code never-leader} (it never competes), or while the context is stopped.
+ *
+ * <p>Call them from the test, not from a listener of the leadership events or a
+ * {@code @LeaderOnly} method: the events are delivered one at a time on the election's listener
+ * thread, and the lost event waits for running {@code @LeaderOnly} calls, so waiting there for
+ * the next event would only end with the timeout.
  */
 public interface ElectionControl {
 

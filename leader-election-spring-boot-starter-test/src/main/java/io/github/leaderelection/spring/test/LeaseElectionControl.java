@@ -98,7 +98,8 @@ final class LeaseElectionControl implements ElectionControl {
     requireRunning("revoke leadership");
     lease.failWrites(false);
     lease.takeOverOnRelease(null);
-    while (true) {
+    // Twice at most: once the acquisition in flight has completed, the elector leads.
+    for (int attempt = 0; ; attempt++) {
       LeadershipTerm term = election.currentTerm().orElse(null);
       // Taken only if the elector is known to lead, or its write is not in the lease: a lease
       // that names this instance while it does not lead yet means an acquisition in flight,
@@ -109,7 +110,7 @@ final class LeaseElectionControl implements ElectionControl {
         }
         return;
       }
-      if (Waits.until(events.monitor(), timeout, this::announcedTerm) == null) {
+      if (attempt > 0 || Waits.until(events.monitor(), timeout, this::announcedTerm) == null) {
         throw timedOut("the lease names this instance, but it did not become the leader");
       }
     }
