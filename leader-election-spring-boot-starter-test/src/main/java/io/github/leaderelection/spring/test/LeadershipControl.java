@@ -81,6 +81,10 @@ public final class LeadershipControl implements ElectionControl {
    * {@code @LeaderOnly} calls forgotten. Called before each test method unless
    * {@code leader.election.test.reset-before-each-test=false}.
    *
+   * <p>A {@code @LeaderOnly} call that a scheduler started while this instance was still a
+   * follower, and that is being decided at the very moment of the reset, can be recorded (as
+   * skipped) just after it; assert on calls the test waits for ({@link LeaderOnlyInvocations#awaitExecuted}).
+   *
    * @throws AssertionError when this instance does not become the leader within the timeout
    */
   public void reset() {

@@ -18,6 +18,8 @@ import io.github.leaderelection.spring.OnLeaderLostEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.event.EventListener;
 
@@ -227,15 +229,25 @@ class LeadershipControlTests {
       LeaderOnlyInvocations invocations = context.getBean(LeaderOnlyInvocations.class);
       Jobs jobs = context.getBean(Jobs.class);
       jobs.purge(); // before: not the one awaited
+      // Calls again and again, as a scheduler would, until the test has what it waits for: the
+      // thread may well make its first call before awaitNext starts, which must not count.
+      AtomicBoolean stop = new AtomicBoolean();
       Thread caller = new Thread(() -> {
-        jobs.other();
-        jobs.purge();
+        while (!stop.get()) {
+          jobs.other();
+          jobs.purge();
+          LockSupport.parkNanos(1_000_000); // a 1 ms "schedule"
+        }
       }, "job-caller");
       caller.start();
-      LeaderOnlyInvocations.Invocation next = invocations.awaitNext("LeadershipControlTests.Jobs.purge");
-      assertThat(next.thread()).isEqualTo("job-caller");
-      assertThat(next.executed()).isTrue();
-      caller.join();
+      try {
+        LeaderOnlyInvocations.Invocation next = invocations.awaitNext("LeadershipControlTests.Jobs.purge");
+        assertThat(next.thread()).isEqualTo("job-caller");
+        assertThat(next.executed()).isTrue();
+      } finally {
+        stop.set(true);
+        caller.join();
+      }
 
       assertThatThrownBy(() -> invocations.awaitSkipped("LeadershipControlTests.Jobs.purge", Duration.ofMillis(100)))
           .isInstanceOf(AssertionError.class).hasMessageContaining("No skipped call of LeadershipControlTests.Jobs.purge");
