@@ -10,13 +10,10 @@ import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.spring.LeaderElection;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -24,7 +21,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  * on the classpath; and what it needs from the application (the starter's lease store, a mode
  * that competes).
  */
-@ExtendWith(OutputCaptureExtension.class)
 class ActivationTests {
 
   @Test
@@ -93,7 +89,7 @@ class ActivationTests {
   }
 
   @Test
-  void theKitsTimingsApplyWhenTheApplicationSetsNone(CapturedOutput output) {
+  void theKitsTimingsApplyWhenTheApplicationSetsNone() {
     runner().run(context -> {
       ElectionConfig config = context.getBean(ElectionConfig.class);
       assertThat(config.leaseDuration()).isEqualTo(Duration.ofSeconds(5));
