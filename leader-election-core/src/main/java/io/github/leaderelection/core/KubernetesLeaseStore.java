@@ -138,8 +138,71 @@ public final class KubernetesLeaseStore implements LeaseStore {
 
   @Override
   public LeaseWatch watch(String resourceVersion, LeaseWatchListener listener) {
-    WatchLoop loop = new WatchLoop(resourceVersion, listener);
-    Thread thread = new Thread(loop, "leader-election-watch-" + name);
+    return startWatch(resourceVersion, "metadata.name=" + name, new NamedListener() {
+      @Override
+      public void onUpsert(String leaseName, VersionedLease lease) {
+        listener.onUpsert(lease);
+      }
+
+      @Override
+      public void onDeleted(String leaseName, String resourceVersion) {
+        listener.onDeleted(resourceVersion);
+      }
+
+      @Override
+      public void onBookmark(String resourceVersion) {
+        listener.onBookmark(resourceVersion);
+      }
+
+      @Override
+      public void onClosed(Throwable cause, boolean resourceVersionExpired) {
+        listener.onClosed(cause, resourceVersionExpired);
+      }
+    }, "leader-election-watch-" + name);
+  }
+
+  /** The events of a watch on every Lease of a namespace, each with its lease's name. */
+  interface NamedListener {
+    void onUpsert(String leaseName, VersionedLease lease);
+
+    void onDeleted(String leaseName, String resourceVersion);
+
+    void onBookmark(String resourceVersion);
+
+    void onClosed(Throwable cause, boolean resourceVersionExpired);
+  }
+
+  /** The Leases of a namespace at one resourceVersion. */
+  record Listing(java.util.Map<String, VersionedLease> leases, String resourceVersion) {}
+
+  /** Watches every Lease of this store's namespace (for {@link SharedLeaseWatch}). */
+  LeaseWatch watchNamespace(String resourceVersion, NamedListener listener) {
+    return startWatch(resourceVersion, null, listener, "leader-election-watch-" + namespace);
+  }
+
+  /** Lists every Lease of this store's namespace (for {@link SharedLeaseWatch}). */
+  Listing listNamespace() throws LeaseStoreException {
+    JsonObject list;
+    try {
+      list = execute("list", api.listNamespacedLease(namespace).buildCall(null), null);
+    } catch (ApiException e) {
+      throw new IllegalStateException(e);
+    }
+    java.util.Map<String, VersionedLease> leases = new java.util.HashMap<>();
+    if (list.has("items") && list.get("items").isJsonArray()) {
+      for (com.google.gson.JsonElement item : list.getAsJsonArray("items")) {
+        JsonObject lease = item.getAsJsonObject();
+        leases.put(LeaseJson.name(lease), LeaseJson.toVersioned(lease));
+      }
+    }
+    JsonObject metadata = list.has("metadata") ? list.getAsJsonObject("metadata") : null;
+    String rv = metadata != null && metadata.has("resourceVersion") ? metadata.get("resourceVersion").getAsString() : "";
+    return new Listing(leases, rv);
+  }
+
+  private LeaseWatch startWatch(String resourceVersion, String fieldSelector, NamedListener listener, String threadName) {
+    WatchLoop loop = new WatchLoop(resourceVersion, fieldSelector, listener);
+    Thread thread = new Thread(loop, threadName);
     thread.setDaemon(true);
     thread.start();
     return loop;
@@ -226,14 +289,16 @@ public final class KubernetesLeaseStore implements LeaseStore {
   /** One watch request, read on its own thread until it ends; then onClosed, exactly once. */
   private final class WatchLoop implements Runnable, LeaseWatch {
     private final String resourceVersion;
-    private final LeaseWatchListener listener;
+    private final String fieldSelector;
+    private final NamedListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reported = new AtomicBoolean();
     private volatile Watch<JsonObject> watch;
     private volatile Call call;
 
-    WatchLoop(String resourceVersion, LeaseWatchListener listener) {
+    WatchLoop(String resourceVersion, String fieldSelector, NamedListener listener) {
       this.resourceVersion = resourceVersion;
+      this.fieldSelector = fieldSelector;
       this.listener = listener;
     }
 
@@ -241,7 +306,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
     public void run() {
       try {
         Call template = api.listNamespacedLease(namespace)
-            .fieldSelector("metadata.name=" + name)
+            .fieldSelector(fieldSelector)
             .resourceVersion(resourceVersion)
             .allowWatchBookmarks(true)
             .timeoutSeconds((int) watchTimeout.toSeconds())
@@ -288,8 +353,9 @@ public final class KubernetesLeaseStore implements LeaseStore {
     /** Hands one event to the listener; false when it ended the watch. */
     private boolean deliver(Watch.Response<JsonObject> event) {
       switch (event.type) {
-        case "ADDED", "MODIFIED" -> listener.onUpsert(LeaseJson.toVersioned(event.object));
-        case "DELETED" -> listener.onDeleted(event.object == null ? null : LeaseJson.toVersioned(event.object).resourceVersion());
+        case "ADDED", "MODIFIED" -> listener.onUpsert(LeaseJson.name(event.object), LeaseJson.toVersioned(event.object));
+        case "DELETED" -> listener.onDeleted(event.object == null ? null : LeaseJson.name(event.object),
+            event.object == null ? null : LeaseJson.toVersioned(event.object).resourceVersion());
         case "BOOKMARK" -> listener.onBookmark(event.object == null ? null : LeaseJson.toVersioned(event.object).resourceVersion());
         case "ERROR" -> {
           V1Status status = event.status;

@@ -40,6 +40,13 @@ final class LeaseJson {
     return new VersionedLease(record, rv == null ? "" : rv, lease);
   }
 
+  /** The object's metadata.name, "" when missing. */
+  static String name(JsonObject lease) {
+    JsonObject metadata = lease == null ? null : object(lease, "metadata");
+    String name = metadata == null ? null : string(metadata, "name");
+    return name == null ? "" : name;
+  }
+
   /** A new Lease object for a create. */
   static JsonObject newLease(String namespace, String name, LeaseRecord record) {
     JsonObject lease = new JsonObject();

@@ -4,7 +4,6 @@ import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.ElectionObserver;
 import io.github.leaderelection.core.InMemoryLeaseStore;
 import io.github.leaderelection.core.InvalidElectionConfigException;
-import io.github.leaderelection.core.KubernetesLeaseStore;
 import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.core.LeadershipListener;
 import io.github.leaderelection.core.LeaseStore;
@@ -103,17 +102,26 @@ public final class LeaderElectionAutoConfiguration {
    * created, rather than in a bean condition: under AOT, conditions are evaluated at build
    * time, where "running on Kubernetes" is not yet known.
    */
+  /**
+   * One shared watch for the leases of all elections, when there are named elections
+   * ({@code leader.election.shared-watch}, default true); see {@link SharedWatches}.
+   */
+  @Bean
+  SharedWatches leaderElectionSharedWatches(LeaderElectionProperties properties, ElectionApiClient apiClient) {
+    return new SharedWatches(properties.isSharedWatch() && !properties.getElections().isEmpty(), apiClient::get);
+  }
+
   @Bean
   @ConditionalOnMissingBean
   LeaseStore leaderElectionLeaseStore(ElectionConfig config, LeaderElectionProperties properties,
-      ElectionApiClient apiClient, Environment environment) {
+      ElectionApiClient apiClient, Environment environment, SharedWatches watches) {
     Mode mode = ElectionModes.resolve(properties.getMode(), environment);
     boolean auto = properties.getMode() == Mode.AUTO;
     if (mode == Mode.KUBERNETES) {
       if (auto) {
         log.info("Leader election mode auto: electing on Kubernetes ({})", ElectionModes.kubernetesSignal(environment));
       }
-      return new KubernetesLeaseStore(apiClient.get(), config);
+      return watches.store(config);
     }
     if (auto) {
       log.warn("""
@@ -218,9 +226,9 @@ public final class LeaderElectionAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   ElectionLeaseStoreFactory leaderElectionLeaseStoreFactory(LeaderElectionProperties properties,
-      ElectionApiClient apiClient, Environment environment) {
+      Environment environment, SharedWatches watches) {
     return (election, config) -> ElectionModes.resolve(properties.getMode(), environment) == Mode.KUBERNETES
-        ? new KubernetesLeaseStore(apiClient.get(), config)
+        ? watches.store(config)
         : new InMemoryLeaseStore(config);
   }
 

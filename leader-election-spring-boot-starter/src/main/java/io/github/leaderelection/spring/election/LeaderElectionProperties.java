@@ -141,6 +141,21 @@ public class LeaderElectionProperties {
    */
   private final Map<String, Election> elections = new LinkedHashMap<>();
 
+  /**
+   * With named elections on Kubernetes, whether all elections share one watch on the
+   * namespace's Leases instead of one watch per Lease. Needs 'list' and 'watch' on 'leases'
+   * without resourceNames; when refused, each election watches its own Lease, with a WARN.
+   */
+  private boolean sharedWatch = true;
+
+  public boolean isSharedWatch() {
+    return sharedWatch;
+  }
+
+  public void setSharedWatch(boolean sharedWatch) {
+    this.sharedWatch = sharedWatch;
+  }
+
   public boolean isEnabled() {
     return enabled;
   }

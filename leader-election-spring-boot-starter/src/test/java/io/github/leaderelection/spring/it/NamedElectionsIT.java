@@ -63,6 +63,9 @@ class NamedElectionsIT {
     }
     Map<String, String> leaders = awaitOneLeaderEach();
     sampleOneComponentRunning(Duration.ofSeconds(2));
+    // The four elections of an instance share one watch (leader.election.shared-watch).
+    assertThat(watchThreads(server.namespace())).as("namespace-wide watches").isEqualTo(3);
+    assertThat(watchThreads(lease)).as("watches of single leases").isZero();
 
     // A step-down of billing moves billing only.
     String billing = leaders.get("billing");
@@ -183,6 +186,11 @@ class NamedElectionsIT {
       }
       assertThat(running).as("%s: component running after close: %s", id, entries).isFalse();
     });
+  }
+
+  private static long watchThreads(String suffix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("leader-election-watch-" + suffix)).count();
   }
 
   private static void sleep(long millis) {
