@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.KubernetesLeaseStore;
+import io.github.leaderelection.core.SharedLeaseWatch;
 import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.testsupport.ApiServerHandle;
 import io.github.leaderelection.testsupport.RealApiServer;
@@ -102,6 +103,52 @@ class ManifestsIT {
     }
     var spec = new CoordinationV1Api(admin).readNamespacedLease(lease, ns).execute().getSpec();
     assertThat(spec.getHolderIdentity()).isEmpty(); // released with get + update
+  }
+
+  @Test
+  void theRoleCoversEveryElectionOfTheSampleWithTheSharedWatch() throws Exception {
+    ApiClient admin = server.adminClient();
+    String ns = server.uniqueName("elections");
+    new CoreV1Api(admin).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(ns))).execute();
+    V1Role role = (V1Role) Yaml.load(K8S.resolve("role.yaml").toFile());
+    List<String> leases = role.getRules().get(0).getResourceNames();
+    // The sample's three elections: the default one and billing and payments, named <lease>-<name>.
+    assertThat(leases).containsExactly("orders-service", "orders-service-billing", "orders-service-payments");
+    new RbacAuthorizationV1Api(admin).createNamespacedRole(ns, role).execute();
+    V1RoleBinding binding = (V1RoleBinding) Yaml.load(K8S.resolve("rolebinding.yaml").toFile());
+    binding.setSubjects(List.of(new RbacV1Subject().kind("User").name(server.restrictedUser())
+        .apiGroup("rbac.authorization.k8s.io")));
+    new RbacAuthorizationV1Api(admin).createNamespacedRoleBinding(ns, binding).execute();
+
+    ApiClient client = server.restrictedClient();
+    List<LeaderElector> electors = new java.util.ArrayList<>();
+    SharedLeaseWatch shared = null;
+    try {
+      for (String lease : leases) {
+        ElectionConfig config = ElectionConfig.builder(lease).namespace(ns).identity("pod-a")
+            .leaseDuration(Duration.ofSeconds(4)).renewDeadline(Duration.ofSeconds(3))
+            .retryPeriod(Duration.ofSeconds(1)).build();
+        KubernetesLeaseStore own = new KubernetesLeaseStore(client, config);
+        if (shared == null) {
+          shared = new SharedLeaseWatch(own, ns, config.retryPeriod());
+        }
+        LeaderElector elector = LeaderElector.builder(config, shared.share(own, lease)).build();
+        electors.add(elector);
+        elector.start();
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> electors.stream().allMatch(LeaderElector::isLeader));
+      Thread.sleep(2500); // renewals, and the shared list and watch
+      assertThat(electors).allSatisfy(e -> {
+        assertThat(e.isLeader()).isTrue();
+        assertThat(e.status().lastError()).isNull();
+      });
+      assertThat(shared.fellBack()).as("the Role allows the shared list and watch").isFalse();
+    } finally {
+      electors.forEach(LeaderElector::close);
+      if (shared != null) {
+        shared.close();
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

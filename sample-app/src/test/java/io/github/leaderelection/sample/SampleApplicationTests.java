@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderElections;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,5 +48,17 @@ class SampleApplicationTests {
     assertThat(election.isLeader()).isTrue();
     assertThat(election.fencingToken()).isPresent();
     await().atMost(Duration.ofSeconds(10)).until(() -> job.runs() >= 3);
+  }
+
+  @Test
+  void theNamedElectionsRunTheirJobAndTheirComponent(@Autowired LeaderElections elections,
+      @Autowired InvoiceExportJob invoices, @Autowired PaymentsConsumer payments) throws Exception {
+    assertThat(elections.names()).containsExactly("default", "billing", "payments");
+    assertThat(elections.get("billing").status().leaseName()).isEqualTo("orders-service-billing");
+    await().atMost(Duration.ofSeconds(15)).until(() -> invoices.runs() >= 1 && payments.polls() >= 1);
+    assertThat(payments.isAutoStartup()).as("switched off: started by the election").isFalse();
+    // Payments steps down: its consumer stops before the release.
+    assertThat(elections.get("payments").stepDown().get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(payments.isRunning()).isFalse();
   }
 }
