@@ -77,6 +77,22 @@ public final class LeaderElectionHealthAutoConfiguration {
     return CompositeHealthContributor.fromMap(byName);
   }
 
+  /**
+   * The {@code leaderElectionLeadership} contributor, opt-in with
+   * {@code leader.election.health.leadership.enabled=true}: one {@link LeadershipHealthIndicator}
+   * per election, by name (the default one as {@code default}), UP on the leader only. Put it in
+   * a group of its own, e.g. {@code management.endpoint.health.group.leader.include=leaderElectionLeadership}.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "leaderElectionLeadershipHealthContributor")
+  @ConditionalOnBooleanProperty(name = "leader.election.health.leadership.enabled")
+  @ConditionalOnBean(LeaderElections.class)
+  CompositeHealthContributor leaderElectionLeadershipHealthContributor(LeaderElections elections) {
+    Map<String, LeadershipHealthIndicator> byName = new LinkedHashMap<>();
+    elections.names().forEach(name -> byName.put(name, new LeadershipHealthIndicator(name, elections.get(name))));
+    return CompositeHealthContributor.fromMap(byName);
+  }
+
   /** Whether {@code leader.election.elections} names any election. */
   static final class OnNamedElectionsCondition extends SpringBootCondition {
 

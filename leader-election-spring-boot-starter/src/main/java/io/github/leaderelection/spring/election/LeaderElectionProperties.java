@@ -344,6 +344,31 @@ public class LeaderElectionProperties {
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration renewalGrace = Duration.ofSeconds(20);
 
+    private final Leadership leadership = new Leadership();
+
+    public Leadership getLeadership() {
+      return leadership;
+    }
+
+    /** The 'leaderElectionLeadership' health contributor. */
+    public static class Leadership {
+
+      /**
+       * Whether to add the 'leaderElectionLeadership' contributor: per election, UP on its
+       * leader only (OUT_OF_SERVICE elsewhere), for a health group that routes to the leader.
+       * Keep it out of the readiness group: followers would never be ready and rollouts stall.
+       */
+      private boolean enabled = false;
+
+      public boolean isEnabled() {
+        return enabled;
+      }
+
+      public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+      }
+    }
+
     public Duration getRenewalGrace() {
       return renewalGrace;
     }

@@ -75,6 +75,24 @@ class NamedElectionsOperationsTests {
   }
 
   @Test
+  void theOptInLeadershipContributorIsUpOnTheLeaderOfEachElectionOnly() {
+    named().withConfiguration(AutoConfigurations.of(LeaderElectionHealthAutoConfiguration.class))
+        .withPropertyValues("leader.election.health.leadership.enabled=true").run(context -> {
+          LeaderElections elections = context.getBean(LeaderElections.class);
+          await().atMost(10, TimeUnit.SECONDS).until(() -> elections.get("billing").isLeader());
+          CompositeHealthContributor leadership = context.getBean("leaderElectionLeadershipHealthContributor",
+              CompositeHealthContributor.class);
+          assertThat(((HealthIndicator) leadership.getContributor("default")).health().getStatus()).isEqualTo(Status.UP);
+          elections.get("billing").stepDown().get(10, TimeUnit.SECONDS);
+          assertThat(((HealthIndicator) leadership.getContributor("billing")).health().getStatus())
+              .isEqualTo(Status.OUT_OF_SERVICE);
+          assertThat(((HealthIndicator) leadership.getContributor("cache")).health().getStatus()).isEqualTo(Status.UP);
+        });
+    runner().withConfiguration(AutoConfigurations.of(LeaderElectionHealthAutoConfiguration.class))
+        .run(context -> assertThat(context).doesNotHaveBean("leaderElectionLeadershipHealthContributor"));
+  }
+
+  @Test
   void withoutNamedElectionsThereIsNoCompositeContributor() {
     runner().withConfiguration(AutoConfigurations.of(LeaderElectionHealthAutoConfiguration.class))
         .run(context -> assertThat(context).doesNotHaveBean("leaderElectionsHealthContributor"));
