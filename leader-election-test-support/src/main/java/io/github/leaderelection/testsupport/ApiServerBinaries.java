@@ -39,13 +39,19 @@ final class ApiServerBinaries {
     }
 
     /**
-     * The directory to use, or empty if none is configured and the default cache entry does
-     * not exist.
+     * The directory to use: configured, else the cache entry, else built; empty if none is
+     * configured, the cache entry does not exist and it cannot be built.
      *
      * @throws IllegalStateException if a directory is configured explicitly but lacks a binary:
      *     that is a mistake to report, not a reason to skip
      */
     Optional<Path> locate() {
+        Optional<Path> ready = locateReady();
+        return ready.isPresent() ? ready : build();
+    }
+
+    /** Like {@link #locate()}, without building: only binaries that are already there. */
+    Optional<Path> locateReady() {
         String configured = nonBlank(properties.apply(BIN_PROPERTY));
         String source = "-D" + BIN_PROPERTY;
         if (configured == null) {
@@ -62,10 +68,12 @@ final class ApiServerBinaries {
             return Optional.of(dir);
         }
         Path dir = defaultDirectory();
-        if (holdsBinaries(dir)) {
-            return Optional.of(dir);
-        }
-        return build();
+        return holdsBinaries(dir) ? Optional.of(dir) : Optional.empty();
+    }
+
+    /** Whether the directory is given explicitly (property or environment), not the cache default. */
+    boolean isConfigured() {
+        return nonBlank(properties.apply(BIN_PROPERTY)) != null || nonBlank(env.apply(BIN_ENV)) != null;
     }
 
     /**
@@ -73,7 +81,7 @@ final class ApiServerBinaries {
      * gets a real server rather than skipping. The script caches by version and holds a lock,
      * so concurrent test JVMs build once. Empty when the script or Go is missing, or it failed.
      */
-    private Optional<Path> build() {
+    Optional<Path> build() {
         Path script = findUpwards("tools/apiserver/build.sh");
         if (script == null || !onPath("go")) {
             return Optional.empty();
