@@ -3,21 +3,55 @@
 # work tree, keyed by version, and prints the directory holding both binaries.
 # A cache entry that is present and runs is reused: nothing is rebuilt.
 #
-#   tools/apiserver/build.sh            # build if needed, print the bin dir
-#   LEADER_ELECTION_CACHE=/x build.sh   # cache root (default ~/.cache/leader-election)
+#   tools/apiserver/build.sh                 # the default version: build if needed, print the bin dir
+#   tools/apiserver/build.sh newest          # a role from tools/apiserver/versions (default, oldest, newest)
+#   tools/apiserver/build.sh 1.37.2          # or a Kubernetes version listed there (v optional)
+#   LEADER_ELECTION_KUBERNETES_VERSION=oldest build.sh   # the same, for callers that cannot pass arguments
+#   tools/apiserver/build.sh --resolve newest  # print "kubernetes etcd go" of that line, build nothing
+#   tools/apiserver/build.sh --list          # print the version lines
+#   LEADER_ELECTION_CACHE=/x build.sh        # cache root (default ~/.cache/leader-election)
 #
-# Needs Go (the version in the wrapper go.mod files, no toolchain download) and
-# the Go module proxy. Why a real server and how it is started: docs/real-apiserver.md.
+# Needs Go (the machine's, or the toolchain a version line names, fetched by the go
+# command from the module proxy) and the module proxy. Why a real server and how it is
+# started: docs/real-apiserver.md.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=versions.env
-source "$here/versions.env"
+versions_file="$here/versions"
+
+log() { echo "[apiserver-build] $*" >&2; }
+
+# Version lines without comments: role kubernetes etcd go.
+version_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$versions_file"; }
+
+# The line whose role or Kubernetes version (with or without the v) is $1.
+resolve() {
+  local want="$1" line
+  [[ "$want" == v* || ! "$want" =~ ^[0-9] ]] || want="v$want"
+  line="$(version_lines | awk -v w="$want" '$1 == w || $2 == w { print $2, $3, $4; exit }')"
+  if [ -z "$line" ]; then
+    log "no line for '$1' in $versions_file; listed:"
+    version_lines >&2
+    return 1
+  fi
+  echo "$line"
+}
+
+selector="${LEADER_ELECTION_KUBERNETES_VERSION:-default}"
+case "${1:-}" in
+  --list) version_lines; exit 0 ;;
+  --resolve) resolve "${2:?--resolve needs a role or version}"; exit 0 ;;
+  -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  -*) log "unknown option $1 (see --help)"; exit 2 ;;
+  "") ;;
+  *) selector="$1" ;;
+esac
+chosen="$(resolve "$selector")" || exit 1
+read -r KUBERNETES_VERSION ETCD_VERSION GO_TOOLCHAIN <<<"$chosen"
+[ -n "$GO_TOOLCHAIN" ] || { log "line for '$selector' has no Go toolchain column"; exit 1; }
 
 cache_root="${LEADER_ELECTION_CACHE:-$HOME/.cache/leader-election}"
 bin_dir="$cache_root/apiserver/kubernetes-$KUBERNETES_VERSION-etcd-$ETCD_VERSION/bin"
-
-log() { echo "[apiserver-build] $*" >&2; }
 
 # Captures each --version output before comparing it: `cmd | grep -q` under pipefail fails
 # whenever grep exits first and the command dies of SIGPIPE (etcd prints several lines).
@@ -40,6 +74,8 @@ if binaries_work; then
 fi
 
 command -v go >/dev/null || { log "Go is not installed; install Go >= 1.26 to build the API server"; exit 1; }
+# "local": the machine's Go, nothing downloaded. A named toolchain (goX.Y.Z) is fetched by the go
+# command from the module proxy, like a module, when the Kubernetes release needs a newer Go.
 
 mkdir -p "$cache_root/apiserver"
 # One build at a time per cache (CI and a developer's IDE may start together).
@@ -47,7 +83,7 @@ exec 9>"$cache_root/apiserver/.build.lock"
 flock 9
 if binaries_work; then echo "$bin_dir"; exit 0; fi
 
-export GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local
+export GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN="$GO_TOOLCHAIN"
 scratch="$(mktemp -d "$cache_root/apiserver/.build.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 out="$scratch/bin"
@@ -55,7 +91,7 @@ mkdir -p "$out"
 start=$(date +%s)
 
 # --- kube-apiserver -----------------------------------------------------------
-log "building kube-apiserver $KUBERNETES_VERSION (cold: 10-20 min on 2 cores)"
+log "building kube-apiserver $KUBERNETES_VERSION with etcd $ETCD_VERSION, Go $(go env GOVERSION) (cold: about 7-15 min on 2 cores)"
 cp -r "$here/kube-apiserver" "$scratch/kube-apiserver"
 cd "$scratch/kube-apiserver"
 k8s_mod="$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" |

@@ -24,10 +24,12 @@ final class Machine {
     meta.put("os", osRelease());
     meta.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + " (" + System.getProperty("java.vendor") + ")");
-    for (String line : read(repo.resolve("tools/apiserver/versions.env")).split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq > 0 && !line.startsWith("#")) {
-        meta.put("apiserver." + line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+    // The default line (role kubernetes etcd go) of the versions file: what run.sh builds.
+    for (String line : read(repo.resolve("tools/apiserver/versions")).split("\n")) {
+      String[] f = line.replaceAll("#.*", "").trim().split("\\s+");
+      if (f.length >= 3 && f[0].equals("default")) {
+        meta.put("apiserver.KUBERNETES_VERSION", f[1]);
+        meta.put("apiserver.ETCD_VERSION", f[2]);
       }
     }
     meta.put("loadavg_start", loadAverages());

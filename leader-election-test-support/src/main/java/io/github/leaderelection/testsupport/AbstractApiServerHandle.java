@@ -2,6 +2,7 @@ package io.github.leaderelection.testsupport;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.VersionApi;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.security.SecureRandom;
@@ -23,10 +24,26 @@ abstract class AbstractApiServerHandle implements ApiServerHandle, AutoCloseable
     private final AtomicLong nameCounter = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
     private final Set<TcpProxy> proxies = ConcurrentHashMap.newKeySet();
+    private volatile String serverVersion;
 
     @Override
     public String namespace() {
         return DEFAULT_NAMESPACE;
+    }
+
+    @Override
+    public String serverVersion() {
+        String version = serverVersion;
+        if (version == null) {
+            try {
+                version = new VersionApi(adminClient()).getCode().execute().getGitVersion();
+            } catch (ApiException e) {
+                throw new IllegalStateException("GET /version answered HTTP " + e.getCode() + ": "
+                        + e.getResponseBody(), e);
+            }
+            serverVersion = version;
+        }
+        return version;
     }
 
     @Override

@@ -1,19 +1,18 @@
 package io.github.leaderelection.testsupport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
  * Finds the directory holding {@code etcd} and {@code kube-apiserver}: the system property
  * {@value #BIN_PROPERTY}, else the environment variable {@value #BIN_ENV}, else the cache
- * entry {@code tools/apiserver/build.sh} would create for the versions in
- * {@code tools/apiserver/versions.env}, built by that script on first use when Go is installed.
+ * entry {@code tools/apiserver/build.sh} would create for the chosen line of
+ * {@code tools/apiserver/versions} ({@value #VERSION_ENV}, a role such as {@code newest} or a
+ * listed version; {@code default} when unset), built by that script on first use when Go is
+ * installed.
  */
 final class ApiServerBinaries {
 
@@ -24,10 +23,12 @@ final class ApiServerBinaries {
     /** Cache root of tools/apiserver/build.sh, default {@code ~/.cache/leader-election}. */
     static final String CACHE_ENV = "LEADER_ELECTION_CACHE";
 
-    private static final String VERSIONS_FILE = "tools/apiserver/versions.env";
-    // Used only when versions.env cannot be found above the working directory.
-    private static final String FALLBACK_KUBERNETES_VERSION = "v1.36.3";
-    private static final String FALLBACK_ETCD_VERSION = "v3.6.16";
+    /** Which line of tools/apiserver/versions: a role ({@code oldest}) or a listed version. */
+    static final String VERSION_ENV = "LEADER_ELECTION_KUBERNETES_VERSION";
+    /** System property overriding {@value #VERSION_ENV}. */
+    static final String VERSION_PROPERTY = "leader.election.kubernetes.version";
+
+    private static final String VERSIONS_FILE = "tools/apiserver/versions";
 
     private final UnaryOperator<String> env;
     private final UnaryOperator<String> properties;
@@ -38,13 +39,19 @@ final class ApiServerBinaries {
     }
 
     /**
-     * The directory to use, or empty if none is configured and the default cache entry does
-     * not exist.
+     * The directory to use: configured, else the cache entry, else built; empty if none is
+     * configured, the cache entry does not exist and it cannot be built.
      *
      * @throws IllegalStateException if a directory is configured explicitly but lacks a binary:
      *     that is a mistake to report, not a reason to skip
      */
     Optional<Path> locate() {
+        Optional<Path> ready = locateReady();
+        return ready.isPresent() ? ready : build();
+    }
+
+    /** Like {@link #locate()}, without building: only binaries that are already there. */
+    Optional<Path> locateReady() {
         String configured = nonBlank(properties.apply(BIN_PROPERTY));
         String source = "-D" + BIN_PROPERTY;
         if (configured == null) {
@@ -61,10 +68,12 @@ final class ApiServerBinaries {
             return Optional.of(dir);
         }
         Path dir = defaultDirectory();
-        if (holdsBinaries(dir)) {
-            return Optional.of(dir);
-        }
-        return build();
+        return holdsBinaries(dir) ? Optional.of(dir) : Optional.empty();
+    }
+
+    /** Whether the directory is given explicitly (property or environment), not the cache default. */
+    boolean isConfigured() {
+        return nonBlank(properties.apply(BIN_PROPERTY)) != null || nonBlank(env.apply(BIN_ENV)) != null;
     }
 
     /**
@@ -72,7 +81,7 @@ final class ApiServerBinaries {
      * gets a real server rather than skipping. The script caches by version and holds a lock,
      * so concurrent test JVMs build once. Empty when the script or Go is missing, or it failed.
      */
-    private Optional<Path> build() {
+    Optional<Path> build() {
         Path script = findUpwards("tools/apiserver/build.sh");
         if (script == null || !onPath("go")) {
             return Optional.empty();
@@ -80,7 +89,7 @@ final class ApiServerBinaries {
         System.err.println("[leader-election] No API server binaries yet: running " + script
                 + " once (a cold build takes 5-20 minutes; later runs reuse the cache).");
         try {
-            Process p = new ProcessBuilder("bash", script.toString())
+            Process p = new ProcessBuilder("bash", script.toString(), versionLine().role())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
@@ -123,39 +132,25 @@ final class ApiServerBinaries {
         return null;
     }
 
-    /** Where tools/apiserver/build.sh puts the binaries by default. */
+    /** Where tools/apiserver/build.sh puts the binaries of the chosen version. */
     Path defaultDirectory() {
         String cache = nonBlank(env.apply(CACHE_ENV));
         Path cacheRoot = cache != null ? Path.of(cache)
                 : Path.of(properties.apply("user.home"), ".cache", "leader-election");
-        Map<String, String> versions = versions();
-        return cacheRoot.resolve("apiserver")
-                .resolve("kubernetes-" + versions.getOrDefault("KUBERNETES_VERSION", FALLBACK_KUBERNETES_VERSION)
-                        + "-etcd-" + versions.getOrDefault("ETCD_VERSION", FALLBACK_ETCD_VERSION))
-                .resolve("bin");
+        return cacheRoot.resolve("apiserver").resolve(versionLine().cacheEntry()).resolve("bin");
+    }
+
+    /** The line of tools/apiserver/versions chosen by {@value #VERSION_PROPERTY} or {@value #VERSION_ENV}. */
+    ApiServerVersions.Line versionLine() {
+        String selector = nonBlank(properties.apply(VERSION_PROPERTY));
+        if (selector == null) {
+            selector = nonBlank(env.apply(VERSION_ENV));
+        }
+        return ApiServerVersions.read(findUpwards(VERSIONS_FILE)).select(selector);
     }
 
     private static boolean holdsBinaries(Path dir) {
         return Files.isExecutable(dir.resolve("etcd")) && Files.isExecutable(dir.resolve("kube-apiserver"));
-    }
-
-    /** KEY=VALUE lines of versions.env in the working directory or one above it (Maven runs in the module). */
-    private Map<String, String> versions() {
-        Map<String, String> versions = new HashMap<>();
-        Path file = findUpwards(VERSIONS_FILE);
-        if (file != null) {
-            try {
-                for (String line : Files.readAllLines(file)) {
-                    int eq = line.indexOf('=');
-                    if (!line.startsWith("#") && eq > 0) {
-                        versions.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not read " + file, e);
-            }
-        }
-        return versions;
     }
 
     private static String nonBlank(String value) {

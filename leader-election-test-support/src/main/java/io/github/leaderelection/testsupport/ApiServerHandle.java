@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * <p>Some features exist only with the local etcd + kube-apiserver, not with a cluster
  * given by {@code LEADER_ELECTION_KUBECONFIG}; those throw {@link UnsupportedOperationException}
- * there, as said on each method.
+ * there, as said on each method. K3s (started by the harness) has the restricted user, as a
+ * real ServiceAccount, but neither request counts nor process control.
  */
 public interface ApiServerHandle {
 
@@ -26,6 +27,14 @@ public interface ApiServerHandle {
 
     /** The API server's base URL. */
     URI url();
+
+    /**
+     * The server's Kubernetes version as {@code /version} reports it ({@code gitVersion}, such
+     * as {@code v1.36.3}, or {@code v1.35.4+k3s1} on K3s). Read once, when the server was
+     * opened: the harness logs it and checks it against
+     * {@code LEADER_ELECTION_EXPECT_KUBERNETES_VERSION} when that is set.
+     */
+    String serverVersion();
 
     /** A new client (own connection pool) with cluster-admin rights. */
     ApiClient adminClient();

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +60,11 @@ public final class LocalApiServer implements AutoCloseable {
     private Duration startupTime = Duration.ZERO;
     private boolean closed;
 
-    private LocalApiServer(Path binDir, Path workDir) {
+    private final ServerOptions options;
+
+    private LocalApiServer(Path binDir, Path workDir, ServerOptions options) {
         this.workDir = workDir;
+        this.options = options;
         this.etcdClientPort = FreePorts.pick();
         int etcdPeerPort = FreePorts.pick();
         int securePort = FreePorts.pick();
@@ -94,6 +98,11 @@ public final class LocalApiServer implements AutoCloseable {
      * @throws ApiServerStartException if either does not come up; both are stopped then
      */
     public static LocalApiServer start(Path binDir) {
+        return start(binDir, ServerOptions.DEFAULT);
+    }
+
+    /** {@link #start(Path)} with extra feature gates and runtime config for kube-apiserver. */
+    static LocalApiServer start(Path binDir, ServerOptions options) {
         long started = System.nanoTime();
         Path workDir;
         try {
@@ -101,7 +110,7 @@ public final class LocalApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a temp directory", e);
         }
-        LocalApiServer server = new LocalApiServer(binDir, workDir);
+        LocalApiServer server = new LocalApiServer(binDir, workDir, options);
         try {
             server.startEtcd();
             server.startApiServer();
@@ -111,8 +120,8 @@ public final class LocalApiServer implements AutoCloseable {
             throw e;
         }
         server.startupTime = Duration.ofNanos(System.nanoTime() - started);
-        log.info("etcd + kube-apiserver ready at {} in {} ms (work dir {})",
-                server.url, server.startupTime.toMillis(), workDir);
+        log.info("etcd + kube-apiserver ready at {} in {} ms ({} options; work dir {})",
+                server.url, server.startupTime.toMillis(), options.describe(), workDir);
         return server;
     }
 
@@ -352,7 +361,12 @@ public final class LocalApiServer implements AutoCloseable {
     }
 
     private List<String> apiServerCommand(Path binary, int securePort) {
-        return List.of(binary.toString(),
+        // The identity lease is renewed every 10 s through the API: it would show up in
+        // apiserver_request_total{resource="leases"} and spoil the request counts. The
+        // interoperability proxy depends on it. A test class's own gates come after ours.
+        List<String> gates = new ArrayList<>(List.of("APIServerIdentity=false", "UnknownVersionInteroperabilityProxy=false"));
+        gates.addAll(options.featureGates());
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdClientPort,
                 "--secure-port=" + securePort,
                 "--bind-address=127.0.0.1",
@@ -370,14 +384,15 @@ public final class LocalApiServer implements AutoCloseable {
                 "--authorization-mode=RBAC",
                 // The plugin expects ServiceAccount objects that only a controller-manager would create.
                 "--disable-admission-plugins=ServiceAccount",
-                // The identity lease is renewed every 10 s through the API: it would show up in
-                // apiserver_request_total{resource="leases"} and spoil the request counts. The
-                // interoperability proxy depends on it.
-                "--feature-gates=APIServerIdentity=false,UnknownVersionInteroperabilityProxy=false",
+                "--feature-gates=" + String.join(",", gates),
                 // The endpoint reconciler rejects 127.0.0.1 for the kubernetes Endpoints every few
                 // seconds (loopback is invalid there): noise in the log, no use here.
                 "--endpoint-reconciler-type=none",
-                "--profiling=false");
+                "--profiling=false"));
+        if (!options.runtimeConfig().isEmpty()) {
+            command.add("--runtime-config=" + String.join(",", options.runtimeConfig()));
+        }
+        return command;
     }
 
     private static void deleteRecursively(Path dir) {

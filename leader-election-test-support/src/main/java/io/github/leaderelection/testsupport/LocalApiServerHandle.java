@@ -4,25 +4,20 @@ import io.kubernetes.client.openapi.ApiClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link ApiServerHandle} for a {@link LocalApiServer}: every feature is there. */
 final class LocalApiServerHandle extends AbstractApiServerHandle {
 
     private final LocalApiServer server;
-    private final LeaseRbac rbac;
-    /** Namespaces whose lease verbs a test changed, to reset after it. */
-    private final Set<String> changedVerbs = ConcurrentHashMap.newKeySet();
+    private final RestrictedLeaseAccess rbac;
 
     LocalApiServerHandle(LocalApiServer server) {
         this.server = server;
         List<String> groups = new ArrayList<>(StaticTokens.RESTRICTED_GROUPS);
         groups.add("system:authenticated");
-        this.rbac = new LeaseRbac(server.client(server.adminToken()), server.restrictedUser(), groups);
+        this.rbac = new RestrictedLeaseAccess(server.client(server.adminToken()), server.restrictedUser(), groups);
         rbac.setUp(namespace());
     }
 
@@ -108,8 +103,7 @@ final class LocalApiServerHandle extends AbstractApiServerHandle {
 
     @Override
     public void grantLeaseVerbsIn(String namespace, String... verbs) {
-        changedVerbs.add(namespace);
-        rbac.grant(namespace, Arrays.asList(verbs));
+        rbac.grant(namespace, verbs);
     }
 
     @Override
@@ -121,10 +115,7 @@ final class LocalApiServerHandle extends AbstractApiServerHandle {
         if (!server.isApiServerRunning()) {
             server.startApiServer();
         }
-        for (String namespace : changedVerbs) {
-            rbac.grant(namespace, LeaseRbac.DEFAULT_VERBS);
-        }
-        changedVerbs.clear();
+        rbac.restore();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -14,19 +15,26 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePostProcessor;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * JUnit extension behind {@link RealApiServer}: one real API server per test run (per JVM),
  * started on first use and stopped when the run ends, handed to tests as an
  * {@link ApiServerHandle}.
  *
- * <p>The server comes from, in this order: the kubeconfig in {@code LEADER_ELECTION_KUBECONFIG}
- * (a cluster of one's own; admin features only); the local etcd and kube-apiserver binaries
- * from {@code -Dleader.election.apiserver.bin}, {@code LEADER_ELECTION_APISERVER_BIN} or the
- * default cache of {@code tools/apiserver/build.sh}. (Testcontainers' K3s, where Docker is
- * available, is not implemented yet.) Without any, the test classes are skipped, or fail
- * when the environment has {@code CI=true}. A server that exists but does not start always
- * fails them.
+ * <p>Where the server comes from is decided by {@code ApiServerSources}: the source named by
+ * {@code LEADER_ELECTION_APISERVER} ({@code local}, {@code kubeconfig}, {@code k3s}), else the
+ * first that is there of: the kubeconfig in {@code LEADER_ELECTION_KUBECONFIG} (a cluster of
+ * one's own; admin features only); the local etcd and kube-apiserver binaries from
+ * {@code -Dleader.election.apiserver.bin}, {@code LEADER_ELECTION_APISERVER_BIN} or the cache of
+ * {@code tools/apiserver/build.sh} (which it runs where Go is installed); K3s in Docker through
+ * Testcontainers. Without any, the test classes are skipped, or fail when the environment has
+ * {@code CI=true}. A server that exists but does not start, or a source asked for by name that
+ * is not there, always fails them. The server's version is logged, and checked against
+ * {@code LEADER_ELECTION_EXPECT_KUBERNETES_VERSION} when that is set.
+ *
+ * <p>Classes whose {@link RealApiServer} asks for feature gates or runtime config get a server
+ * of their own per distinct request, started and stopped like the shared one.
  *
  * <p>It lives in the root context's store, so all test classes share it and JUnit closes it
  * after the last one; a JVM shutdown hook kills its processes if the JVM ends otherwise.
@@ -88,9 +96,22 @@ public final class RealApiServerExtension implements BeforeAllCallback, TestInst
         }
     }
 
+    /** The session for the options of the test class's annotation: one per distinct options. */
     private static ServerSession session(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(SESSION_KEY,
-                key -> ServerSession.open(() -> ApiServerSources.fromSystem().open()), ServerSession.class);
+        ServerOptions options = ServerOptions.of(annotation(context));
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(SESSION_KEY + ":" + options.describe(),
+                key -> ServerSession.open(() -> ApiServerSources.fromSystem().open(options)), ServerSession.class);
+    }
+
+    /** The nearest {@link RealApiServer}: on the class, a superclass, or an enclosing class. */
+    private static RealApiServer annotation(ExtensionContext context) {
+        for (Class<?> c = context.getTestClass().orElse(null); c != null; c = c.getEnclosingClass()) {
+            Optional<RealApiServer> found = AnnotationSupport.findAnnotation(c, RealApiServer.class);
+            if (found.isPresent()) {
+                return found.get();
+            }
+        }
+        return null;
     }
 
     /** Whether a static field or a {@code @BeforeAll}/{@code @AfterAll} method takes the handle. */

@@ -39,13 +39,45 @@ import org.junit.jupiter.api.io.TempDir;
 @RealApiServer
 class RealApiServerHarnessIT {
 
-    private static final String LOCAL_VERSION = "v1.36.3";
+    /** What .ci/run sets for its runs on the oldest and newest version. */
+    private static final String EXPECT_VERSION_ENV = "LEADER_ELECTION_EXPECT_KUBERNETES_VERSION";
     /** Microsecond precision, UTC: the only form client-java writes correctly (it always appends 'Z'). */
     private static final OffsetDateTime RENEW_TIME = OffsetDateTime.of(2026, 3, 4, 5, 6, 7, 123_456_000, ZoneOffset.UTC);
 
     @Test
-    void localServerReportsTheBuiltVersion(ApiServerHandle server) throws ApiException {
-        assertThat(new VersionApi(server.adminClient()).getCode().execute().getGitVersion()).isEqualTo(LOCAL_VERSION);
+    void serverReportsTheVersionThisRunIsFor(ApiServerHandle server) throws ApiException {
+        String reported = new VersionApi(server.adminClient()).getCode().execute().getGitVersion();
+
+        assertThat(reported).isEqualTo(server.serverVersion());
+        // Exactly the version, or with a distribution's suffix (v1.35.4+k3s1).
+        assertThat(reported).matches(java.util.regex.Pattern.quote(expectedVersion()) + "(\\+.*)?");
+    }
+
+    /**
+     * {@value #EXPECT_VERSION_ENV} when set (with a leading v), else the default line of
+     * tools/apiserver/versions, which ./mvnw verify runs on.
+     */
+    static String expectedVersion() {
+        String expected = System.getenv(EXPECT_VERSION_ENV);
+        if (expected != null && !expected.isBlank()) {
+            return expected.trim().startsWith("v") ? expected.trim() : "v" + expected.trim();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path file = dir.resolve("tools/apiserver/versions");
+            if (Files.isRegularFile(file)) {
+                try {
+                    for (String line : Files.readAllLines(file)) {
+                        String[] f = line.replaceAll("#.*", "").trim().split("\\s+");
+                        if (f.length >= 2 && f[0].equals("default")) {
+                            return f[1];
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        throw new IllegalStateException("tools/apiserver/versions not found above " + Path.of("").toAbsolutePath());
     }
 
     @Test
