@@ -68,6 +68,9 @@ class SharedLeaseWatchIT {
     double periods = (System.nanoTime() - window) / (double) RP.toNanos();
     long gets = after.getOrDefault("GET", 0L) - before.getOrDefault("GET", 0L);
     long puts = after.getOrDefault("PUT", 0L) - before.getOrDefault("PUT", 0L);
+    System.out.printf("SharedLeaseWatchIT: 2 pods x %d leases, %.1f retry periods: %d GET, %d PUT (%.2f per held"
+        + " lease per RP), %d watch threads%n", LEASES, periods, gets, puts, puts / (LEASES * periods),
+        watchThreads(server.namespace()));
     assertThat(gets).as("GETs in steady state").isZero();
     assertThat(puts).as("PUTs: one per held lease per retry period").isBetween((long) (LEASES * (periods - 2)),
         (long) (LEASES * (periods + 2)));
