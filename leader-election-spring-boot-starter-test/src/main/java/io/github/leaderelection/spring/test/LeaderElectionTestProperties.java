@@ -20,8 +20,9 @@ public class LeaderElectionTestProperties {
 
   /**
    * Whether LeadershipControl is reset before each test method: injected failures cleared,
-   * this instance made the leader again, the recorded events and @LeaderOnly calls cleared.
-   * Keeps test classes that share a cached application context from seeing each other's state.
+   * this instance made the leader of every election again, the recorded events and @LeaderOnly
+   * calls cleared. Keeps test classes that share a cached application context from seeing each
+   * other's state.
    */
   private boolean resetBeforeEachTest = true;
 
