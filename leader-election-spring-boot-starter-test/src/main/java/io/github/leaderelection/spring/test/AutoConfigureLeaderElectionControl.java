@@ -45,7 +45,8 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
  *       {@code retry-period} and {@code request-timeout}: 5 s, 3 s, 1 s (and the default request
  *       timeout); when it sets no {@code step-down-cooldown}: 1 s. Lowest precedence, so any
  *       value the application or the test sets wins; {@code leader.election.test.fast-timings=false}
- *       turns this off.</li>
+ *       turns this off. Named elections inherit these as any top-level value; one that sets
+ *       some of its own timings keeps the starter's defaults for the others.</li>
  *   <li>Before each test method, {@link LeadershipControl#reset()}: this instance leads every
  *       election again and the recorders are emptied, so test classes sharing a cached context
  *       do not see each other's leadership

@@ -31,7 +31,8 @@ public class LeaderElectionTestProperties {
    * renew-deadline, retry-period and request-timeout is set, it sets lease-duration=5s,
    * renew-deadline=3s and retry-period=1s (a grant right after a revoke waits at most one retry
    * period, a revoke with RENEW_FAILED takes one renew deadline); when step-down-cooldown is not
-   * set, 1s (a grant after a step-down waits it out).
+   * set, 1s (a grant after a step-down waits it out). Named elections inherit them, unless
+   * they set timings of their own.
    */
   private boolean fastTimings = true;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.InMemoryLeaseStore;
 import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.core.LossReason;
@@ -12,6 +13,7 @@ import io.github.leaderelection.spring.LeaderElections;
 import io.github.leaderelection.spring.LeaderOnly;
 import io.github.leaderelection.spring.OnLeaderChangedEvent;
 import io.github.leaderelection.spring.OnLeaderLostEvent;
+import io.github.leaderelection.spring.election.ConfiguredLeaderElections;
 import io.github.leaderelection.spring.election.ElectionLeaseStoreFactory;
 import io.github.leaderelection.spring.test.LeaderOnlyInvocations.Invocation;
 import java.time.Duration;
@@ -174,7 +176,8 @@ class NamedElectionsTests {
       LeadershipControl leadership = context.getBean(LeadershipControl.class);
       assertThatIllegalArgumentException().isThrownBy(() -> leadership.election("payments"))
           .withMessageContaining("'payments'").withMessageContaining("default, billing, cache");
-      assertThatIllegalArgumentException().isThrownBy(() -> context.getBean(LeadershipEvents.class).election("payments"))
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> context.getBean(LeadershipEvents.class).election("payments"))
           .withMessageContaining("default, billing, cache");
       assertThatIllegalArgumentException()
           .isThrownBy(() -> context.getBean(LeaderOnlyInvocations.class).election("payments"))
@@ -195,6 +198,33 @@ class NamedElectionsTests {
       assertThat(elections.get("billing").awaitLeadership(Duration.ofSeconds(10))).isTrue();
       assertThat(leadership.election("billing").holder()).contains(leadership.election("billing").identity());
     });
+  }
+
+  @Test
+  void namedElectionsTakeTheKitsTimingsUnlessTheySetTheirOwn() {
+    // cache's retry period alone with the kit's renew deadline (3 s) would be invalid
+    // (renew-deadline > 1.2 x retry-period): it gets the starter's defaults for the other two.
+    twoNamedElections().withPropertyValues("leader.election.elections.cache.retry-period=3s").run(context -> {
+      assertThat(context).hasNotFailed();
+      ConfiguredLeaderElections elections = context.getBean(ConfiguredLeaderElections.class);
+      ElectionConfig billing = elections.config("billing");
+      assertThat(billing.leaseDuration()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(billing.renewDeadline()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(billing.retryPeriod()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(billing.stepDownCooldown()).isEqualTo(Duration.ofSeconds(1));
+      ElectionConfig cache = elections.config("cache");
+      assertThat(cache.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+      assertThat(cache.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(cache.retryPeriod()).isEqualTo(Duration.ofSeconds(3));
+      assertThat(cache.stepDownCooldown()).isEqualTo(Duration.ofSeconds(1)); // not a timing of the rule
+    });
+    // Timings set at the top level: no kit timings at all, the named elections inherit the application's.
+    twoNamedElections().withPropertyValues("leader.election.lease-duration=20s", "leader.election.renew-deadline=12s",
+        "leader.election.retry-period=4s").run(context -> {
+          ElectionConfig billing = context.getBean(ConfiguredLeaderElections.class).config("billing");
+          assertThat(billing.leaseDuration()).isEqualTo(Duration.ofSeconds(20));
+          assertThat(billing.retryPeriod()).isEqualTo(Duration.ofSeconds(4));
+        });
   }
 
   @Test
