@@ -37,15 +37,20 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
  *   <li>The {@code LeaseStore} bean: an in-memory lease with the API server's semantics (the
  *       application's own {@code LeaseStore} bean, if it has one, is kept, and
  *       {@link LeadershipControl} then refuses to start).</li>
+ *   <li>The {@code ElectionLeaseStoreFactory} bean: the same kind of lease for each named
+ *       election ({@code leader.election.elections.<name>}), each controlled on its own with
+ *       {@link LeadershipControl#election(String)} (an application's own factory is kept, and
+ *       with named elections the control then refuses to start).</li>
  *   <li>When the test sets none of {@code leader.election.lease-duration}, {@code renew-deadline},
  *       {@code retry-period} and {@code request-timeout}: 5 s, 3 s, 1 s (and the default request
  *       timeout); when it sets no {@code step-down-cooldown}: 1 s. Lowest precedence, so any
  *       value the application or the test sets wins; {@code leader.election.test.fast-timings=false}
- *       turns this off.</li>
- *   <li>Before each test method, {@link LeadershipControl#reset()}: this instance leads again
- *       and the recorders are emptied, so test classes sharing a cached context do not see each
- *       other's leadership ({@code leader.election.test.reset-before-each-test=false} turns this
- *       off).</li>
+ *       turns this off. Named elections inherit these as any top-level value; one that sets
+ *       some of its own timings keeps the starter's defaults for the others.</li>
+ *   <li>Before each test method, {@link LeadershipControl#reset()}: this instance leads every
+ *       election again and the recorders are emptied, so test classes sharing a cached context
+ *       do not see each other's leadership
+ *       ({@code leader.election.test.reset-before-each-test=false} turns this off).</li>
  * </ul>
  * The mode is not changed: in the default mode without Kubernetes (always-leader) the
  * application starts as the leader, as it would without the kit; {@code never-leader} never

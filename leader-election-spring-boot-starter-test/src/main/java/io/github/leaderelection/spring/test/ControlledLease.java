@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The election's lease in a test: the core's {@link InMemoryLeaseStore} (the API server's
+ * One election's lease in a test (the default election's is the {@code LeaseStore} bean, each
+ * named election's comes from {@link ControlledLeaseFactory}): the core's {@link InMemoryLeaseStore} (the API server's
  * semantics: resourceVersions, 409s, ordered watch events), plus what the test does to it as
  * "another instance" of the application. The elector reads and writes it like a Kubernetes
  * Lease and reacts to it through the same watch and the same state machine, so every change
@@ -43,6 +44,7 @@ final class ControlledLease implements LeaseStore, SmartLifecycle {
 
   private final InMemoryLeaseStore store;
   private final Object lock = new Object();
+  private final ElectionConfig config;
   private final String identity;
   private volatile boolean running;
   /** Writes fail (the API server refuses them) until cleared: renewals fail, then RENEW_FAILED. */
@@ -52,7 +54,13 @@ final class ControlledLease implements LeaseStore, SmartLifecycle {
 
   ControlledLease(ElectionConfig config) {
     this.store = new InMemoryLeaseStore(config);
+    this.config = config;
     this.identity = config.identity();
+  }
+
+  /** The configuration of the election this lease belongs to: its identity and timings. */
+  ElectionConfig config() {
+    return config;
   }
 
   // --- the elector's side: a LeaseStore ---------------------------------------------------------

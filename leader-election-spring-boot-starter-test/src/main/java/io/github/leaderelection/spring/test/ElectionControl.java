@@ -28,7 +28,10 @@ import java.util.Optional;
  */
 public interface ElectionControl {
 
-  /** The name of this election; {@value LeadershipControl#DEFAULT_ELECTION} for the default one. */
+  /**
+   * The name of this election, as its events and {@code @LeaderOnly} calls carry it:
+   * {@value LeadershipControl#DEFAULT_ELECTION} for the default one.
+   */
   String name();
 
   /**

@@ -20,9 +20,11 @@ import org.springframework.util.ClassUtils;
  *
  * <p>Each run has its own context, so nothing carries over between runs. Within one,
  * {@code run()} hands over the context once it is refreshed: in always-leader mode this
- * instance leads by then, but its elected event may still be on its way to the listeners; call
- * {@link LeadershipControl#reset()} (or {@link LeadershipControl#grant()}) first to start from a
- * known state, as the kit does before each method of a {@code @SpringBootTest}.
+ * instance leads the default election by then, but its elected event may still be on its way
+ * to the listeners, and named elections, which do not wait for leadership at startup unless
+ * configured to, may not lead yet; call {@link LeadershipControl#reset()} first to start from a
+ * known state (every election leading, the recorders empty), as the kit does before each method
+ * of a {@code @SpringBootTest}.
  */
 public final class LeaderElectionTestKit {
 

@@ -20,8 +20,9 @@ public class LeaderElectionTestProperties {
 
   /**
    * Whether LeadershipControl is reset before each test method: injected failures cleared,
-   * this instance made the leader again, the recorded events and @LeaderOnly calls cleared.
-   * Keeps test classes that share a cached application context from seeing each other's state.
+   * this instance made the leader of every election again, the recorded events and @LeaderOnly
+   * calls cleared. Keeps test classes that share a cached application context from seeing each
+   * other's state.
    */
   private boolean resetBeforeEachTest = true;
 
@@ -30,7 +31,8 @@ public class LeaderElectionTestProperties {
    * renew-deadline, retry-period and request-timeout is set, it sets lease-duration=5s,
    * renew-deadline=3s and retry-period=1s (a grant right after a revoke waits at most one retry
    * period, a revoke with RENEW_FAILED takes one renew deadline); when step-down-cooldown is not
-   * set, 1s (a grant after a step-down waits it out).
+   * set, 1s (a grant after a step-down waits it out). Named elections inherit them, unless
+   * they set timings of their own.
    */
   private boolean fastTimings = true;
 

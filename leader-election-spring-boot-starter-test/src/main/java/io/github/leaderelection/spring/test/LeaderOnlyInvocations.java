@@ -1,6 +1,7 @@
 package io.github.leaderelection.spring.test;
 
 import io.github.leaderelection.core.LeadershipTerm;
+import io.github.leaderelection.spring.LeaderElections;
 import io.github.leaderelection.spring.LeaderOnly;
 import io.github.leaderelection.spring.LeaderOnlyContext;
 import io.github.leaderelection.spring.leaderonly.LeaderOnlyExecutions;
@@ -36,18 +37,32 @@ import org.jspecify.annotations.Nullable;
  * back meanwhile. After a grant, a call decided a moment before it may still be recorded as
  * skipped just after it: wait for the next executed call ({@link #awaitExecuted}) rather than
  * the next call.
+ *
+ * <h2>Several elections</h2>
+ * Each call records the election its method gates on ({@code @LeaderOnly("billing")}:
+ * {@code "billing"}; the default election's calls {@value LeaderElections#DEFAULT}), and
+ * {@link #election(String)} gives the same methods for the calls of one election:
+ *
+ * <pre>{@code
+ * leadership.election("billing").revoke();
+ * assertThat(invocations.election("billing").awaitNext("InvoiceJob.send").skipped()).isTrue();
+ * assertThat(invocations.election("cache").skipped()).isEmpty();
+ * }</pre>
  */
 public final class LeaderOnlyInvocations {
 
   /**
    * One decided call of a {@link LeaderOnly} method.
    *
+   * @param election the election the method gates on ({@link LeaderOnly#value()}),
+   *     {@value LeaderElections#DEFAULT} for the default one
    * @param method the method, as "ShortClassName.method"
    * @param executed true when the call ran (this instance led), false when it was skipped
    * @param fencingToken the fencing token of the term the call ran in; empty when skipped
    * @param thread the name of the calling thread
    */
-  public record Invocation(String method, boolean executed, OptionalLong fencingToken, String thread) {
+  public record Invocation(String election, String method, boolean executed, OptionalLong fencingToken,
+      String thread) {
 
     /** Whether the call was skipped. */
     public boolean skipped() {
@@ -57,37 +72,88 @@ public final class LeaderOnlyInvocations {
 
   private record Entry(long sequence, Invocation invocation) {}
 
-  private final Object lock = new Object();
-  private final Duration timeout;
+  /** What the bean records, shared with its per-election views. */
+  private static final class Recorded {
+    final Object lock = new Object();
+    final List<Entry> entries = new ArrayList<>(); // guarded by lock
+    long sequence; // guarded by lock; keeps counting across clear()
+  }
+
+  private final Recorded recorded;
+  private final KitElections elections;
   private final @Nullable LeaderOnlyContext context;
-  private final List<Entry> entries = new ArrayList<>(); // guarded by lock
-  private long sequence; // guarded by lock; keeps counting across clear()
+  /** The election this view shows; null for all of them (the bean). */
+  private final @Nullable String election;
 
   /**
    * @param executions the starter's call tracker, null when {@code @LeaderOnly} is not set up
    *     (then nothing is recorded)
    */
-  LeaderOnlyInvocations(@Nullable LeaderOnlyExecutions executions, Duration timeout) {
-    this.timeout = timeout;
-    this.context = executions;
+  LeaderOnlyInvocations(@Nullable LeaderOnlyExecutions executions, KitElections elections) {
+    this(new Recorded(), elections, executions, null);
     if (executions != null) {
-      executions.addInvocationListener(this::record);
+      executions.addInvocationListener(new Recorder());
+    }
+  }
+
+  private LeaderOnlyInvocations(Recorded recorded, KitElections elections, @Nullable LeaderOnlyContext context,
+      @Nullable String election) {
+    this.recorded = recorded;
+    this.elections = elections;
+    this.context = context;
+    this.election = election;
+  }
+
+  /**
+   * Hears of each call. Not a lambda: that would implement only the two-argument method, and the
+   * interface's default three-argument one, the one the starter calls, would drop the election.
+   */
+  private final class Recorder implements LeaderOnlyExecutions.InvocationListener {
+
+    @Override
+    public void invoked(String election, String method, boolean executed) {
+      record(election, method, executed);
+    }
+
+    /** Not called by the starter, which names the election; a caller that does not means the default. */
+    @Override
+    public void invoked(String method, boolean executed) {
+      record(LeaderElections.DEFAULT, method, executed);
+    }
+
+    @Override
+    public String toString() {
+      return "test kit recorder of @LeaderOnly calls";
     }
   }
 
   /** On the calling thread, after the check, before the method runs: must be fast. */
-  private void record(String method, boolean executed) {
+  private void record(String election, String method, boolean executed) {
     OptionalLong token = OptionalLong.empty();
     if (executed && context != null) {
       // The admitted call's term is bound to this thread before the listener is called.
       token = context.currentTerm().map(LeadershipTerm::fencingToken)
           .map(OptionalLong::of).orElse(OptionalLong.empty());
     }
-    Invocation invocation = new Invocation(method, executed, token, Thread.currentThread().getName());
-    synchronized (lock) {
-      entries.add(new Entry(++sequence, invocation));
-      lock.notifyAll();
+    Invocation invocation = new Invocation(election.isEmpty() ? LeaderElections.DEFAULT : election, method,
+        executed, token, Thread.currentThread().getName());
+    synchronized (recorded.lock) {
+      recorded.entries.add(new Entry(++recorded.sequence, invocation));
+      recorded.lock.notifyAll();
     }
+  }
+
+  /**
+   * The calls of methods that gate on the election named {@code name} only, with the same
+   * methods as this bean: {@link LeaderElections#DEFAULT} (or "") for the default election's
+   * ({@code @LeaderOnly} without a name), else a name configured under
+   * {@code leader.election.elections}. Its {@link #clear()} forgets that election's calls only.
+   *
+   * @throws IllegalArgumentException when no election has that name; the message lists the
+   *     names there are
+   */
+  public LeaderOnlyInvocations election(String name) {
+    return new LeaderOnlyInvocations(recorded, elections, context, elections.resolve(name));
   }
 
   /** Every recorded call, in order. */
@@ -127,7 +193,7 @@ public final class LeaderOnlyInvocations {
    * @throws AssertionError when there is none within the kit's timeout ({@code leader.election.test.await-timeout})
    */
   public Invocation awaitNext(String method) {
-    return awaitNext(method, timeout);
+    return awaitNext(method, timeout());
   }
 
   /** As {@link #awaitNext(String)}, waiting at most {@code timeout}. */
@@ -141,7 +207,7 @@ public final class LeaderOnlyInvocations {
    * @throws AssertionError when there is none within the kit's timeout
    */
   public Invocation awaitExecuted(String method) {
-    return awaitExecuted(method, timeout);
+    return awaitExecuted(method, timeout());
   }
 
   /** As {@link #awaitExecuted(String)}, waiting at most {@code timeout}. */
@@ -156,7 +222,7 @@ public final class LeaderOnlyInvocations {
    * @throws AssertionError when there is none within the kit's timeout
    */
   public Invocation awaitSkipped(String method) {
-    return awaitSkipped(method, timeout);
+    return awaitSkipped(method, timeout());
   }
 
   /** As {@link #awaitSkipped(String)}, waiting at most {@code timeout}. */
@@ -164,24 +230,29 @@ public final class LeaderOnlyInvocations {
     return awaitAfterNow(method, "skipped call", Invocation::skipped, timeout);
   }
 
-  /** Forgets the recorded calls (what {@link LeadershipControl#reset()} does before each test). */
+  /**
+   * Forgets the recorded calls (what {@link LeadershipControl#reset()} does before each test);
+   * on a view, those of its election only.
+   */
   public void clear() {
-    synchronized (lock) {
-      entries.clear();
+    synchronized (recorded.lock) {
+      recorded.entries.removeIf(e -> inView(e.invocation()));
     }
   }
 
   private Invocation awaitAfterNow(String method, String what, Predicate<Invocation> condition, Duration timeout) {
     long after;
-    synchronized (lock) {
-      after = sequence;
+    synchronized (recorded.lock) {
+      after = recorded.sequence;
     }
-    Invocation found = Waits.until(lock, timeout, () -> earliestMatch(method, condition, after));
+    Invocation found = Waits.until(recorded.lock, timeout, () -> earliestMatch(method, condition, after));
     if (found == null) {
       List<Invocation> seen = of(method);
-      throw new AssertionError("No " + what + " of " + method + " within " + Waits.format(timeout)
+      throw new AssertionError("No " + what + " of " + method
+          + (election == null ? "" : " in election '" + election + "'") + " within " + Waits.format(timeout)
           + (seen.isEmpty() ? "; no call of it recorded at all (is the method name right, "
-              + "\"ShortClassName.method\"? recorded: " + all() + ")"
+              + "\"ShortClassName.method\"" + (election == null ? "" : ", and its election") + "? recorded: "
+              + all() + ")"
               : "; its last recorded calls: " + seen.subList(Math.max(0, seen.size() - 5), seen.size())));
     }
     return found;
@@ -189,22 +260,32 @@ public final class LeaderOnlyInvocations {
 
   /** Under lock: the first entry after {@code after} that matches. */
   private @Nullable Invocation earliestMatch(String method, Predicate<Invocation> condition, long after) {
-    for (Entry e : entries) {
-      if (e.sequence() > after && e.invocation().method().equals(method) && condition.test(e.invocation())) {
-        return e.invocation();
+    for (Entry e : recorded.entries) {
+      Invocation i = e.invocation();
+      if (e.sequence() > after && inView(i) && i.method().equals(method) && condition.test(i)) {
+        return i;
       }
     }
     return null;
   }
 
+  /** A wait on a view is as long as a change of its election may take; on the bean, the longest. */
+  private Duration timeout() {
+    return election == null ? elections.longestAwaitTimeout() : elections.awaitTimeout(election);
+  }
+
+  private boolean inView(Invocation invocation) {
+    return election == null || election.equals(invocation.election());
+  }
+
   private List<Invocation> select(Predicate<Invocation> filter) {
-    synchronized (lock) {
-      return entries.stream().map(Entry::invocation).filter(filter).toList();
+    synchronized (recorded.lock) {
+      return recorded.entries.stream().map(Entry::invocation).filter(i -> inView(i) && filter.test(i)).toList();
     }
   }
 
   @Override
   public String toString() {
-    return "LeaderOnlyInvocations" + all();
+    return "LeaderOnlyInvocations" + (election == null ? "" : "{" + election + "}") + all();
   }
 }

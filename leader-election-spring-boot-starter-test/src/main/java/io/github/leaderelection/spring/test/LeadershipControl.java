@@ -2,7 +2,12 @@ package io.github.leaderelection.spring.test;
 
 import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.core.LossReason;
+import io.github.leaderelection.spring.LeaderElections;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,23 +26,34 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Its methods act on the default election (the one of {@code leader.election.*});
- * {@link #election(String)} gives the control of one election by name, with the same methods.
- * The elector that runs is the starter's real one, on an in-memory lease with the API server's
- * semantics: only the other instances are played by the test.
+ * {@link #election(String)} gives the control of any election by name, the named ones
+ * ({@code leader.election.elections.<name>}) included, with the same methods. Each election
+ * runs the starter's real elector on its own in-memory lease with the API server's semantics:
+ * only the other instances are played by the test, and a change to one election leaves the
+ * others as they are.
+ *
+ * <pre>{@code
+ * leadership.election("billing").revoke();   // @LeaderOnly("billing") is skipped from now on
+ * leadership.election("billing").grant();
+ * }</pre>
  *
  * <h2>State between tests</h2>
  * Spring's test context cache shares one application context between test classes with the
  * same configuration. So that one test's revoke does not leak into the next, the kit calls
  * {@link #reset()} before each test method ({@link LeadershipControlTestExecutionListener}):
- * this instance leads, nothing is injected, the recorders are empty. Set
+ * this instance leads every election, nothing is injected, the recorders are empty. Set
  * {@code leader.election.test.reset-before-each-test=false} to keep the state across the test
  * methods of a context (then call {@code reset()} yourself where needed). In an
  * {@code ApplicationContextRunner} each run has its own context: nothing to reset.
  */
 public final class LeadershipControl implements ElectionControl {
 
-  /** The name of the default election, the one configured by {@code leader.election.*}. */
-  public static final String DEFAULT_ELECTION = "";
+  /**
+   * The name of the default election, the one configured by {@code leader.election.*}:
+   * {@link LeaderElections#DEFAULT}, the name its events and {@code @LeaderOnly} calls carry.
+   * {@link #election(String)} accepts "" for it as well.
+   */
+  public static final String DEFAULT_ELECTION = LeaderElections.DEFAULT;
 
   /**
    * The identity of "another instance" that takes the lease on {@link #revoke()}: what
@@ -46,50 +62,61 @@ public final class LeadershipControl implements ElectionControl {
   public static final String OTHER_INSTANCE = "other-instance";
 
   private final LeaseElectionControl defaultElection;
+  /** Every election's control by name, the default first, then the named ones as configured. */
+  private final Map<String, LeaseElectionControl> elections;
   private final LeadershipEvents events;
   private final LeaderOnlyInvocations invocations;
   private final boolean resetBeforeEachTest;
 
-  LeadershipControl(LeaseElectionControl defaultElection, LeadershipEvents events,
-      LeaderOnlyInvocations invocations, boolean resetBeforeEachTest) {
-    this.defaultElection = defaultElection;
+  /** @param elections every election's control, the default one first */
+  LeadershipControl(List<LeaseElectionControl> elections, LeadershipEvents events, LeaderOnlyInvocations invocations,
+      boolean resetBeforeEachTest) {
+    Map<String, LeaseElectionControl> byName = new LinkedHashMap<>();
+    elections.forEach(e -> byName.put(e.name(), e));
+    this.elections = Collections.unmodifiableMap(byName);
+    this.defaultElection = Objects.requireNonNull(byName.get(DEFAULT_ELECTION), "the default election's control");
     this.events = events;
     this.invocations = invocations;
     this.resetBeforeEachTest = resetBeforeEachTest;
   }
 
   /**
-   * The control of the election named {@code name}; {@link #DEFAULT_ELECTION} is the default
-   * election, the one the other methods of this class act on.
+   * The control of the election named {@code name}: {@link #DEFAULT_ELECTION} (or "") for the
+   * default election, the one the other methods of this class act on; else a name configured
+   * under {@code leader.election.elections}, as {@code @LeaderOnly("billing")} names it.
    *
-   * @throws IllegalArgumentException for any other name: this version of the kit controls the
-   *     default election only
+   * @throws IllegalArgumentException when no election has that name; the message lists the
+   *     names there are ({@code LeaderElections.names()})
    */
   public ElectionControl election(String name) {
     Objects.requireNonNull(name, "name");
-    if (name.equals(DEFAULT_ELECTION)) {
-      return defaultElection;
+    // Every election of the context has a control (the kit refuses to start otherwise), so the
+    // names here are LeaderElections.names().
+    LeaseElectionControl control = elections.get(name.isEmpty() ? DEFAULT_ELECTION : name);
+    if (control == null) {
+      throw new LeaderElections.NoSuchElectionException(name, elections.keySet());
     }
-    throw new IllegalArgumentException("No election named '" + name + "' to control: this version of the test"
-        + " kit controls the default election only (election(LeadershipControl.DEFAULT_ELECTION), or the"
-        + " methods of LeadershipControl itself)");
+    return control;
   }
 
   /**
-   * Puts everything back as the election starts: injected failures cleared, this instance the
-   * leader (unless in never-leader mode or not running), the recorded events and
-   * {@code @LeaderOnly} calls forgotten. Called before each test method unless
+   * Puts everything back as the elections start: injected failures cleared, this instance the
+   * leader of every election (unless in never-leader mode or not running), the recorded events
+   * and {@code @LeaderOnly} calls forgotten. Called before each test method unless
    * {@code leader.election.test.reset-before-each-test=false}.
    *
    * <p>A {@code @LeaderOnly} call that a scheduler started while this instance was still a
    * follower, and that is being decided at the very moment of the reset, can be recorded (as
    * skipped) just after it; assert on calls the test waits for ({@link LeaderOnlyInvocations#awaitExecuted}).
    *
-   * @throws AssertionError when this instance does not become the leader within the timeout
+   * @throws AssertionError when this instance does not become the leader of an election within
+   *     the timeout
    */
   public void reset() {
-    defaultElection.reset();
-    // After the grant, so its elected event is not left over for the test.
+    // One after the other: each grant returns once its elected event was delivered, so when the
+    // last one returns every election leads, and none of their elected events is still to come.
+    elections.values().forEach(LeaseElectionControl::reset);
+    // After the grants, so their elected events are not left over for the test.
     events.clear();
     invocations.clear();
   }
@@ -152,6 +179,6 @@ public final class LeadershipControl implements ElectionControl {
 
   @Override
   public String toString() {
-    return "LeadershipControl{" + defaultElection + "}";
+    return "LeadershipControl" + elections.values();
   }
 }

@@ -3,12 +3,16 @@ package io.github.leaderelection.spring.test;
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderElections;
+import io.github.leaderelection.spring.election.ElectionLeaseStoreFactory;
 import io.github.leaderelection.spring.election.ElectionModes;
 import io.github.leaderelection.spring.election.LeaderElectionAutoConfiguration;
 import io.github.leaderelection.spring.election.LeaderElectionProperties;
 import io.github.leaderelection.spring.leaderonly.LeaderOnlyExecutions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,15 +21,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
- * The test kit: the election's lease replaced by one the test controls, {@link LeadershipControl},
- * {@link LeadershipEvents}, {@link LeaderOnlyInvocations}, and fast election timings. Imported
- * only by {@link AutoConfigureLeaderElectionControl} or {@link LeaderElectionTestKit}, never
- * listed as a regular auto-configuration (see there why).
+ * The test kit: the elections' leases replaced by ones the test controls (the default
+ * election's {@code LeaseStore} bean, and an {@link ElectionLeaseStoreFactory} for the named
+ * ones), {@link LeadershipControl}, {@link LeadershipEvents}, {@link LeaderOnlyInvocations},
+ * and fast election timings. Imported only by {@link AutoConfigureLeaderElectionControl} or
+ * {@link LeaderElectionTestKit}, never listed as a regular auto-configuration (see there why).
  *
- * <p>Before the starter's election configuration, so that its {@code LeaseStore} bean, which
- * backs off when one is defined, sees this one.
+ * <p>Before the starter's election configuration, so that its {@code LeaseStore} and
+ * {@code ElectionLeaseStoreFactory} beans, which back off when one is defined, see these.
  */
 @AutoConfiguration(before = LeaderElectionAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "leader.election.enabled", matchIfMissing = true)
@@ -39,8 +45,8 @@ public final class LeadershipControlAutoConfiguration {
   }
 
   /**
-   * The lease. An application's own LeaseStore bean is kept (the starter keeps it too), and
-   * the control then fails to start, saying so.
+   * The default election's lease. An application's own LeaseStore bean is kept (the starter
+   * keeps it too), and the control then fails to start, saying so.
    */
   @Bean
   @ConditionalOnMissingBean(LeaseStore.class)
@@ -48,22 +54,41 @@ public final class LeadershipControlAutoConfiguration {
     return new ControlledLease(config);
   }
 
+  /**
+   * The named elections' leases, one per election, made when the starter builds them. An
+   * application's own factory is kept, as its own LeaseStore is, and the control then fails
+   * to start if there are named elections.
+   */
   @Bean
-  LeadershipEvents leadershipEvents(ElectionConfig config, LeaderElectionTestProperties properties) {
-    return new LeadershipEvents(awaitTimeout(config, properties));
+  @ConditionalOnMissingBean(ElectionLeaseStoreFactory.class)
+  ControlledLeaseFactory leaderElectionControlledLeaseFactory() {
+    return new ControlledLeaseFactory();
   }
 
+  /** Names and wait timeouts of the elections, for the recorders; resolved when first asked. */
   @Bean
-  LeaderOnlyInvocations leaderOnlyInvocations(ObjectProvider<LeaderOnlyExecutions> executions, ElectionConfig config,
+  KitElections leaderElectionTestKitElections(ElectionConfig config, ObjectProvider<LeaderElections> elections,
       LeaderElectionTestProperties properties) {
-    return new LeaderOnlyInvocations(executions.getIfAvailable(), awaitTimeout(config, properties));
+    return new KitElections(config, SingletonSupplier.of(() -> elections.getIfAvailable(() -> null)), properties);
   }
 
   @Bean
-  LeadershipControl leadershipControl(ObjectProvider<ControlledLease> lease, ListableBeanFactory beans,
-      LeaderElection election, ElectionConfig config, LeaderElectionProperties electionProperties,
-      Environment environment, LeaderElectionTestProperties properties, LeadershipEvents events,
-      LeaderOnlyInvocations invocations) {
+  LeadershipEvents leadershipEvents(KitElections elections) {
+    return new LeadershipEvents(elections);
+  }
+
+  @Bean
+  LeaderOnlyInvocations leaderOnlyInvocations(ObjectProvider<LeaderOnlyExecutions> executions,
+      KitElections elections) {
+    return new LeaderOnlyInvocations(executions.getIfAvailable(), elections);
+  }
+
+  @Bean
+  LeadershipControl leadershipControl(ObjectProvider<ControlledLease> lease,
+      ObjectProvider<ControlledLeaseFactory> namedLeases, ObjectProvider<LeaderElections> allElections,
+      ListableBeanFactory beans, LeaderElection election, ElectionConfig config,
+      LeaderElectionProperties electionProperties, Environment environment, LeaderElectionTestProperties properties,
+      LeadershipEvents events, LeaderOnlyInvocations invocations) {
     ControlledLease controlled = lease.getIfAvailable();
     if (controlled == null) {
       throw new IllegalStateException("LeadershipControl cannot control the election: the application defines"
@@ -73,9 +98,41 @@ public final class LeadershipControlAutoConfiguration {
     }
     boolean competes = ElectionModes.resolve(electionProperties.getMode(), environment)
         != LeaderElectionProperties.Mode.NEVER_LEADER;
-    LeaseElectionControl defaultElection = new LeaseElectionControl(LeadershipControl.DEFAULT_ELECTION, controlled,
-        election, config.identity(), competes, events, awaitTimeout(config, properties));
-    return new LeadershipControl(defaultElection, events, invocations, properties.isResetBeforeEachTest());
+    List<LeaseElectionControl> controls = new ArrayList<>();
+    controls.add(new LeaseElectionControl(LeadershipControl.DEFAULT_ELECTION, controlled, election,
+        config.identity(), competes, events, awaitTimeout(config, properties)));
+    // Asking for the elections makes the starter build the named ones, each on a lease from the
+    // factory: after this, the factory has every named election's lease.
+    LeaderElections elections = allElections.getIfAvailable();
+    if (elections != null) {
+      ControlledLeaseFactory factory = namedLeases.getIfAvailable();
+      for (String name : elections.names()) {
+        if (name.equals(LeaderElections.DEFAULT)) {
+          continue;
+        }
+        ControlledLease named = factory == null ? null : factory.lease(name);
+        if (named == null) {
+          throw notControlled(name, factory == null, beans);
+        }
+        ElectionConfig namedConfig = named.config();
+        controls.add(new LeaseElectionControl(name, named, elections.get(name), namedConfig.identity(), competes,
+            events, awaitTimeout(namedConfig, properties)));
+      }
+    }
+    return new LeadershipControl(controls, events, invocations, properties.isResetBeforeEachTest());
+  }
+
+  /** Why a named election does not run on a lease of the kit: whose store or registry it has. */
+  private static IllegalStateException notControlled(String name, boolean ownFactory, ListableBeanFactory beans) {
+    String whose = ownFactory
+        ? "the application defines its own ElectionLeaseStoreFactory bean "
+            + Arrays.toString(beans.getBeanNamesForType(ElectionLeaseStoreFactory.class))
+            + ", which the test kit does not replace"
+        : "it does not run on a lease of the test kit (the application defines its own LeaderElections bean "
+            + Arrays.toString(beans.getBeanNamesForType(LeaderElections.class))
+            + ", which did not take its leases from the ElectionLeaseStoreFactory bean)";
+    return new IllegalStateException("LeadershipControl cannot control the election '" + name + "': " + whose
+        + ". Leave it out of tests that use @AutoConfigureLeaderElectionControl.");
   }
 
   /**

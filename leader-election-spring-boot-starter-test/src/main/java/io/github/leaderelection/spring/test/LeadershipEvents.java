@@ -2,6 +2,7 @@ package io.github.leaderelection.spring.test;
 
 import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.core.LossReason;
+import io.github.leaderelection.spring.LeaderElections;
 import io.github.leaderelection.spring.LeadershipEvent;
 import io.github.leaderelection.spring.OnLeaderChangedEvent;
 import io.github.leaderelection.spring.OnLeaderElectedEvent;
@@ -47,43 +48,81 @@ import org.springframework.core.annotation.Order;
  * <p>Elected and lost strictly alternate, as the starter promises; the order of
  * {@link OnLeaderChangedEvent} relative to them is not specified, so {@link #history()} leaves
  * it out and {@link #leaders()} lists it alone.
+ *
+ * <h2>Several elections</h2>
+ * Every election's events are recorded here, each carrying its election's name
+ * ({@link LeadershipEvent#getElection()}, {@link OnLeaderChangedEvent#getElection()}). This
+ * bean's methods cover all of them; {@link #election(String)} gives the same methods for one
+ * election only, and that is what to assert on once there are several, since elected and lost
+ * alternate per election, not across them:
+ *
+ * <pre>{@code
+ * leadership.election("billing").revoke();
+ * assertThat(events.election("billing").history()).containsExactly("lost LEASE_TAKEN");
+ * assertThat(events.election("default").all()).isEmpty();
+ * }</pre>
  */
 public final class LeadershipEvents {
 
-  private final Object lock = new Object();
-  private final Duration timeout;
-  private final List<ApplicationEvent> events = new ArrayList<>(); // guarded by lock
-  // What LeadershipControl waits for; never cleared, so a clear() between a change and its wait
-  // cannot make the wait miss it. One entry per term: a few per test.
-  private final Set<LeadershipTerm> electedTerms = new HashSet<>(); // guarded by lock
-  private final Map<LeadershipTerm, LossReason> lostTerms = new HashMap<>(); // guarded by lock
+  /** What the bean records, shared with its per-election views. */
+  private static final class Recorded {
+    final Object lock = new Object();
+    final List<ApplicationEvent> events = new ArrayList<>(); // guarded by lock
+    // What LeadershipControl waits for; never cleared, so a clear() between a change and its wait
+    // cannot make the wait miss it. One entry per term (terms of different elections differ in
+    // their lease): a few per test.
+    final Set<LeadershipTerm> electedTerms = new HashSet<>(); // guarded by lock
+    final Map<LeadershipTerm, LossReason> lostTerms = new HashMap<>(); // guarded by lock
+  }
 
-  LeadershipEvents(Duration timeout) {
-    this.timeout = timeout;
+  private final Recorded recorded;
+  private final KitElections elections;
+  /** The election this view shows, as the events name it; null for all of them (the bean). */
+  private final @Nullable String election;
+
+  LeadershipEvents(KitElections elections) {
+    this(new Recorded(), elections, null);
+  }
+
+  private LeadershipEvents(Recorded recorded, KitElections elections, @Nullable String election) {
+    this.recorded = recorded;
+    this.elections = elections;
+    this.election = election;
   }
 
   @EventListener({OnLeaderElectedEvent.class, OnLeaderLostEvent.class, OnLeaderChangedEvent.class})
   @Order(Ordered.LOWEST_PRECEDENCE)
   void record(ApplicationEvent event) {
-    synchronized (lock) {
-      events.add(event);
+    synchronized (recorded.lock) {
+      recorded.events.add(event);
       if (event instanceof OnLeaderElectedEvent elected) {
-        electedTerms.add(elected.getTerm());
+        recorded.electedTerms.add(elected.getTerm());
       } else if (event instanceof OnLeaderLostEvent lost) {
-        lostTerms.put(lost.getTerm(), lost.getReason());
+        recorded.lostTerms.put(lost.getTerm(), lost.getReason());
       }
-      lock.notifyAll();
+      recorded.lock.notifyAll();
     }
   }
 
-  /** Every recorded event, in order. */
+  /**
+   * The events of the election named {@code name} only, with the same methods as this bean:
+   * {@link LeaderElections#DEFAULT} (or "") for the default election, else a name configured
+   * under {@code leader.election.elections}. Its {@link #clear()} forgets that election's
+   * events only.
+   *
+   * @throws IllegalArgumentException when no election has that name; the message lists the
+   *     names there are
+   */
+  public LeadershipEvents election(String name) {
+    return new LeadershipEvents(recorded, elections, elections.resolve(name));
+  }
+
+  /** Every recorded event (of this view's election, on a view), in order. */
   public List<ApplicationEvent> all() {
-    synchronized (lock) {
-      return List.copyOf(events);
-    }
+    return ofType(ApplicationEvent.class);
   }
 
-  /** The elected and lost events, in order: they strictly alternate. */
+  /** The elected and lost events, in order: they strictly alternate within one election. */
   public List<LeadershipEvent> leadership() {
     return ofType(LeadershipEvent.class);
   }
@@ -110,7 +149,8 @@ public final class LeadershipEvents {
 
   /**
    * The elected and lost events as text, in order: {@code "elected"}, {@code "lost LEASE_TAKEN"}
-   * (the reason after "lost "), for {@code containsExactly}.
+   * (the reason after "lost "), for {@code containsExactly}. The text does not name the
+   * election: with several, ask a view ({@link #election(String)}).
    */
   public List<String> history() {
     return leadership().stream()
@@ -124,23 +164,24 @@ public final class LeadershipEvents {
   }
 
   /**
-   * The first recorded event of {@code type}, waiting for it if there is none yet.
+   * The first recorded event of {@code type} (of this view's election, on a view), waiting for
+   * it if there is none yet.
    *
    * @throws AssertionError when none arrives within the kit's timeout ({@code leader.election.test.await-timeout})
    */
   public <E extends ApplicationEvent> E await(Class<E> type) {
-    return await(type, e -> true, timeout);
+    return await(type, e -> true, timeout());
   }
 
   /**
-   * The first recorded event of {@code type} that matches {@code condition}, waiting for it if
-   * there is none yet; for changes the test does not make through {@link LeadershipControl}
-   * (a step-down through the endpoint, a stopped context).
+   * The first recorded event of {@code type} that matches {@code condition} (of this view's
+   * election, on a view), waiting for it if there is none yet; for changes the test does not
+   * make through {@link LeadershipControl} (a step-down through the endpoint, a stopped context).
    *
    * @throws AssertionError when none arrives within the kit's timeout
    */
   public <E extends ApplicationEvent> E await(Class<E> type, Predicate<? super E> condition) {
-    return await(type, condition, timeout);
+    return await(type, condition, timeout());
   }
 
   /**
@@ -149,25 +190,29 @@ public final class LeadershipEvents {
    * @throws AssertionError when none arrives in time
    */
   public <E extends ApplicationEvent> E await(Class<E> type, Predicate<? super E> condition, Duration timeout) {
-    E found = Waits.until(lock, timeout, () -> {
-      for (ApplicationEvent e : events) {
-        if (type.isInstance(e) && condition.test(type.cast(e))) {
+    E found = Waits.until(recorded.lock, timeout, () -> {
+      for (ApplicationEvent e : recorded.events) {
+        if (type.isInstance(e) && inView(e) && condition.test(type.cast(e))) {
           return type.cast(e);
         }
       }
       return null;
     });
     if (found == null) {
-      throw new AssertionError("No matching " + type.getSimpleName() + " within " + Waits.format(timeout)
+      throw new AssertionError("No matching " + type.getSimpleName()
+          + (election == null ? "" : " of election '" + election + "'") + " within " + Waits.format(timeout)
           + "; recorded: " + all());
     }
     return found;
   }
 
-  /** Forgets the recorded events (what {@link LeadershipControl#reset()} does before each test). */
+  /**
+   * Forgets the recorded events (what {@link LeadershipControl#reset()} does before each test);
+   * on a view, those of its election only.
+   */
   public void clear() {
-    synchronized (lock) {
-      events.clear();
+    synchronized (recorded.lock) {
+      recorded.events.removeIf(this::inView);
     }
   }
 
@@ -175,29 +220,44 @@ public final class LeadershipEvents {
 
   /** The monitor notified on every event. */
   Object monitor() {
-    return lock;
+    return recorded.lock;
   }
 
   /** Whether the elected event of {@code term} was delivered (call under {@link #monitor()}). */
   boolean electedDelivered(LeadershipTerm term) {
-    return electedTerms.contains(term);
+    return recorded.electedTerms.contains(term);
   }
 
   /** The reason of the lost event of {@code term} if it was delivered (call under {@link #monitor()}). */
   @Nullable LossReason lostDelivered(LeadershipTerm term) {
-    return lostTerms.get(term);
+    return recorded.lostTerms.get(term);
+  }
+
+  /** A wait on a view is as long as a change of its election may take; on the bean, the longest. */
+  private Duration timeout() {
+    return election == null ? elections.longestAwaitTimeout() : elections.awaitTimeout(election);
+  }
+
+  private boolean inView(ApplicationEvent event) {
+    return election == null || election.equals(electionOf(event));
+  }
+
+  private static @Nullable String electionOf(ApplicationEvent event) {
+    if (event instanceof LeadershipEvent e) {
+      return e.getElection();
+    }
+    return event instanceof OnLeaderChangedEvent e ? e.getElection() : null;
   }
 
   private <E> List<E> ofType(Class<E> type) {
-    synchronized (lock) {
-      return events.stream().filter(type::isInstance).map(type::cast).toList();
+    synchronized (recorded.lock) {
+      return recorded.events.stream().filter(e -> type.isInstance(e) && inView(e)).map(type::cast).toList();
     }
   }
 
   @Override
   public String toString() {
-    synchronized (lock) {
-      return "LeadershipEvents" + events.stream().map(Objects::toString).toList();
-    }
+    return "LeadershipEvents" + (election == null ? "" : "{" + election + "}")
+        + all().stream().map(Objects::toString).toList();
   }
 }

@@ -30,6 +30,7 @@ final class LeaseElectionControl implements ElectionControl {
   private final Duration timeout;
 
   /**
+   * @param name the election's name, as its events carry it ({@code default} for the default one)
    * @param competes false in never-leader mode, where the elector is never started
    * @param timeout how long each change may take
    */
@@ -232,14 +233,15 @@ final class LeaseElectionControl implements ElectionControl {
   }
 
   private AssertionError timedOut(String what) {
-    return new AssertionError("Leader election " + (name.isEmpty() ? "" : "'" + name + "' ") + "of lease "
+    return new AssertionError("Leader election '" + name + "' of lease "
         + lease.describe() + ": " + what + " within " + Waits.format(timeout)
         + " (leader.election.test.await-timeout). The elector says " + election.status()
-        + "; the lease says " + lease.peek() + "; recorded events: " + events.all());
+        + "; the lease says " + lease.peek() + "; recorded events of this election: "
+        + events.election(name).all());
   }
 
   @Override
   public String toString() {
-    return "ElectionControl{" + (name.isEmpty() ? "default" : name) + ", " + lease + "}";
+    return "ElectionControl{" + name + ", " + lease + "}";
   }
 }

@@ -1,8 +1,9 @@
 /**
- * A test kit for applications that use the leader election starter: the election runs its real
- * core elector on a lease the test controls ({@link io.github.leaderelection.spring.test.LeadershipControl}),
- * with no API server, so that events, {@code @LeaderOnly}, health, meters and the
- * {@code leader} endpoint behave as with a real lease; and recorders of what happened
+ * A test kit for applications that use the leader election starter: each election (the default
+ * one and the named ones) runs its real core elector on a lease the test controls
+ * ({@link io.github.leaderelection.spring.test.LeadershipControl}), with no API server, so that
+ * events, {@code @LeaderOnly}, health, meters and the {@code leader} endpoint behave as with a
+ * real lease; and recorders of what happened
  * ({@link io.github.leaderelection.spring.test.LeadershipEvents},
  * {@link io.github.leaderelection.spring.test.LeaderOnlyInvocations}).
  *

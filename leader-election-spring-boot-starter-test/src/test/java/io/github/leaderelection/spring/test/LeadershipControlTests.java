@@ -11,6 +11,7 @@ import io.github.leaderelection.core.LeadershipTerm;
 import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.core.LossReason;
 import io.github.leaderelection.spring.LeaderElection;
+import io.github.leaderelection.spring.LeaderElections;
 import io.github.leaderelection.spring.LeaderOnly;
 import io.github.leaderelection.spring.OnLeaderChangedEvent;
 import io.github.leaderelection.spring.OnLeaderElectedEvent;
@@ -257,17 +258,18 @@ class LeadershipControlTests {
   }
 
   @Test
-  void namedElectionsAreNotControlledYetAndSaySo() {
+  void theDefaultElectionByNameIsTheOneTheControlActsOnAndAnUnknownNameListsTheKnownOnes() {
     runner().run(context -> {
       LeadershipControl leadership = context.getBean(LeadershipControl.class);
       ElectionControl byName = leadership.election(LeadershipControl.DEFAULT_ELECTION);
-      assertThat(byName.name()).isEmpty();
+      assertThat(byName.name()).isEqualTo("default").isEqualTo(LeaderElections.DEFAULT);
+      assertThat(leadership.election("")).isSameAs(byName);
       byName.revoke();
       assertThat(leadership.isLeader()).isFalse();
       byName.grant();
       assertThat(leadership.isLeader()).isTrue();
       assertThatIllegalArgumentException().isThrownBy(() -> leadership.election("billing"))
-          .withMessageContaining("'billing'").withMessageContaining("default election only");
+          .withMessageContaining("'billing'").withMessageContaining("the elections are default");
     });
   }
 
