@@ -68,8 +68,7 @@ public record LeaseView(boolean known, boolean needsRead, VersionedLease lease, 
     } else if (known) {
       // Our create lost a race (so someone created the lease), or the lease was deleted again,
       // or we heard nothing for a while: possibly deleted under a leader we never saw.
-      claim = Math.max(now + leaseDurationNanos, lease == null && absentClaimUntil != Long.MIN_VALUE
-          ? absentClaimUntil : Long.MIN_VALUE);
+      claim = Math.max(now + leaseDurationNanos, absentClaimUntil); // a longer claim seen before stays
     }
     return new LeaseView(true, false, null, now, claim, highestTransitions, now, newRv);
   }

@@ -535,6 +535,7 @@ class ElectionMachineTest {
     List<Action> won = at(seen + 400 * MS, new Event.Answer(create.id(), lease("me", 7, 0)));
     assertThat(won).noneMatch(a -> a instanceof Action.Elected);
     assertThat(m.role()).isInstanceOf(Role.Following.class);
+    assertThat(((Role.Following) m.role()).cooldownUntil()).isEqualTo(seen + 400 * MS + LD);
     // One LD after learning of the deletion, it takes its own record with a fresh write.
     Request retake = sent(at(((Role.Following) m.role()).cooldownUntil(), new Event.Tick()));
     assertThat(now).isGreaterThanOrEqualTo(seen + 400 * MS + LD);
@@ -556,6 +557,91 @@ class ElectionMachineTest {
     assertThat(read.op()).isEqualTo(Op.GET);
     Request create = sent(at(now + 10 * MS, new Event.Answer(read.id(), null)));
     assertThat(create.op()).isEqualTo(Op.CREATE);
+  }
+
+  /** Deleted at {@code deleted}; then a poll answered {@code gap} after that: is the first claim kept? */
+  private boolean claimKeptAfterAReadAfter(long gap) {
+    m = new ElectionMachine(config().build());
+    follow(new VersionedLease(new LeaseRecord("other", 15, null, null, 0), "5", null));
+    long deleted = now + S;
+    at(deleted, new Event.Observed(null, "6"));
+    Request poll = sent(at(deleted + 3 * S, new Event.Tick()));
+    at(deleted + gap, new Event.Answer(poll.id(), null));
+    return m.view().absentClaimUntil() == deleted + LD;
+  }
+
+  @Test
+  void rule11_absenceReadsUpToTwoRetryPeriodsPlusTheRequestTimeoutApartAreOneAbsence() {
+    long bound = 2 * RP + 5 * S; // the default request timeout: half the renew deadline
+    assertThat(claimKeptAfterAReadAfter(bound)).isTrue();
+    assertThat(claimKeptAfterAReadAfter(bound + MS)).isFalse();
+  }
+
+  @Test
+  void rule11_aLongerClaimSurvivesASilence() {
+    follow(new VersionedLease(new LeaseRecord("stuck", 3600, null, null, 4), "5", null));
+    long seen = now;
+    at(seen + S, new Event.Observed(null, "6"));
+    Request first = sent(at(seen + 100 * S, new Event.Tick())); // a long pause
+    at(now, new Event.Answer(first.id(), null));
+    assertThat(m.view().absentClaimUntil()).isEqualTo(seen + 3600 * S);
+  }
+
+  @Test
+  void rule11_theSameDeletionSeenAgainKeepsItsClaim() {
+    follow(new VersionedLease(new LeaseRecord("other", 15, null, null, 0), "5", null));
+    long deleted = now + S;
+    at(deleted, new Event.Observed(null, "6"));
+    at(deleted + S, new Event.Observed(null, "6"));
+    assertThat(m.view().absentClaimUntil()).isEqualTo(deleted + LD);
+  }
+
+  /** At the claim's end, absence last heard {@code age} ago: the request that follows. */
+  private Op requestAtClaimEndHeard(long age) {
+    m = new ElectionMachine(config().build());
+    follow(new VersionedLease(new LeaseRecord("other", 15, null, null, 0), "5", null));
+    long deleted = now + S;
+    at(deleted, new Event.Observed(null, "6"));
+    for (long t = deleted + 2 * S; t < deleted + LD - age; t += 2 * S) {
+      at(t, new Event.Progress("6"));
+    }
+    at(deleted + LD - age, new Event.Progress("6"));
+    return sent(at(deleted + LD, new Event.Tick())).op();
+  }
+
+  @Test
+  void rule11_aCreateNeedsAbsenceHeardOfAtMostATenthOfARetryPeriodAgo() {
+    assertThat(requestAtClaimEndHeard(RP / 10)).isEqualTo(Op.CREATE);
+    assertThat(requestAtClaimEndHeard(RP / 10 + MS)).isEqualTo(Op.GET);
+  }
+
+  @Test
+  void rule11_aCreateThatWinsOverALongClaimCreatedDuringItsFlightWaitsThatClaimOut() {
+    Request get = sent(at(now, new Event.Start()));
+    Request create = sent(at(now, new Event.Answer(get.id(), null)));
+    long seen = now + 100 * MS;
+    at(seen, new Event.Observed(new VersionedLease(new LeaseRecord("rival", 3600, null, null, 0), "5", null), "5"));
+    at(seen + 100 * MS, new Event.Answer(create.id(), lease("me", 7, 0)));
+    assertThat(((Role.Following) m.role()).cooldownUntil()).isEqualTo(seen + 3600 * S);
+  }
+
+  @Test
+  void rule11_ourOwnCreateEchoedByTheWatchBeforeItsAnswerLeads() {
+    Request get = sent(at(now, new Event.Start()));
+    Request create = sent(at(now, new Event.Answer(get.id(), null)));
+    at(now + 10 * MS, new Event.Observed(lease("me", 7, 0), "7"));
+    List<Action> won = at(now + 10 * MS, new Event.Answer(create.id(), lease("me", 7, 0)));
+    assertThat(won).anyMatch(a -> a instanceof Action.Elected);
+  }
+
+  @Test
+  void rule11_withoutComparableVersionsAForeignLeaseSeenDuringTheCreateMeansADeletion() {
+    Request get = sent(at(now, new Event.Start()));
+    Request create = sent(at(now, new Event.Answer(get.id(), null)));
+    at(now + 10 * MS, new Event.Observed(new VersionedLease(new LeaseRecord("rival", 15, null, null, 0), "b", null), "b"));
+    List<Action> won = at(now + 10 * MS, new Event.Answer(create.id(),
+        new VersionedLease(new LeaseRecord("me", 15, null, null, 0), "a", null)));
+    assertThat(won).noneMatch(a -> a instanceof Action.Elected);
   }
 
   @Test
