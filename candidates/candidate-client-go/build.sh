@@ -4,6 +4,7 @@
 # dependency or program gets a new binary and an unchanged one is reused as it is.
 #
 #   candidates/candidate-client-go/build.sh          # build if needed, print the path
+#   candidates/candidate-client-go/build.sh --path   # print the path only if built, else fail
 #   LEADER_ELECTION_CACHE=/x build.sh                # cache root (default ~/.cache/leader-election)
 #
 # Needs Go (the version of go.mod, no toolchain download) and the Go module proxy when the
@@ -19,9 +20,13 @@ dir="$cache_root/candidates/client-go-$key"
 bin="$dir/candidate-client-go"
 
 if [ -x "$bin" ]; then
-  log "cached: $bin"
+  [ "${1:-}" = --path ] || log "cached: $bin"
   echo "$bin"
   exit 0
+fi
+if [ "${1:-}" = --path ]; then
+  log "not built ($bin): run candidates/candidate-client-go/build.sh"
+  exit 1
 fi
 
 command -v go >/dev/null || { log "Go is not installed; install Go >= 1.26 to build this candidate"; exit 1; }
