@@ -35,6 +35,7 @@ import (
 	"golang.org/x/sys/unix"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
@@ -192,6 +193,26 @@ func (t *terms) setStopping() {
 	t.stopping = true
 }
 
+// tokenOverPlainHTTP: clientcmd applies a kubeconfig's credentials only when the server is
+// reached over TLS. The chaos suite puts a plain-HTTP hop on loopback in front of the API
+// server (to rewrite Lease bodies), so for an http:// server the token of the current context
+// is set here; the elector itself is not involved.
+func tokenOverPlainHTTP(cfg *rest.Config, kubeconfig string) error {
+	if cfg.BearerToken != "" || !strings.HasPrefix(cfg.Host, "http://") {
+		return nil
+	}
+	raw, err := clientcmd.LoadFromFile(kubeconfig)
+	if err != nil {
+		return err
+	}
+	if ctx, ok := raw.Contexts[raw.CurrentContext]; ok {
+		if user, ok := raw.AuthInfos[ctx.AuthInfo]; ok {
+			cfg.BearerToken = user.Token
+		}
+	}
+	return nil
+}
+
 func main() {
 	a, err := parseArgs(os.Args[1:])
 	if err != nil {
@@ -206,6 +227,10 @@ func main() {
 	}
 	cfg, err := clientcmd.BuildConfigFromFlags("", a.kubeconfig)
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "kubeconfig:", err)
+		os.Exit(2)
+	}
+	if err := tokenOverPlainHTTP(cfg, a.kubeconfig); err != nil {
 		fmt.Fprintln(os.Stderr, "kubeconfig:", err)
 		os.Exit(2)
 	}
