@@ -7,7 +7,7 @@
 // - It only talks to Kubernetes when KUBERNETES_SERVICE_HOST is set; without it, it declares
 //   itself leader at once with no API call. Its client reads the kubeconfig with
 //   KubeConfig.loadFromDefault(), which takes the KUBECONFIG file first. So this program points
-//   KUBECONFIG at --kubeconfig and sets KUBERNETES_SERVICE_HOST (to a marker, when unset); the
+//   KUBECONFIG at --kubeconfig (see kubeconfigForClient for an http:// server) and sets KUBERNETES_SERVICE_HOST (to a marker, when unset); the
 //   variable is read for nothing else, as KUBECONFIG wins over the in-cluster config.
 // - Settings it has: lease_duration_sec (= --lease-duration) and renew_interval_ms, the
 //   leader's pause before each renewal (= --retry-period, as client-go's leader renews every
@@ -26,6 +26,8 @@
 // - Times are process.hrtime.bigint(): libuv's uv_hrtime, CLOCK_MONOTONIC on Linux, the clock
 //   of Java's System.nanoTime(), so they compare with the runner's.
 
+const fs = require('node:fs')
+const os = require('node:os')
 const path = require('node:path')
 const readline = require('node:readline')
 const util = require('node:util')
@@ -97,6 +99,23 @@ function stderrLogger() {
   return log
 }
 
+// @kubernetes/client-node refuses an http:// server unless its cluster says
+// insecure-skip-tls-verify (there is no TLS to verify then). The chaos suite reaches the API
+// server through a plain-HTTP hop on loopback (to rewrite Lease bodies): for such a server the
+// elector gets a copy of the kubeconfig with that flag set; any other kubeconfig is used as is.
+function kubeconfigForClient(file) {
+  const {KubeConfig} = require('@kubernetes/client-node')
+  const kc = new KubeConfig()
+  kc.loadFromFile(file)
+  const cluster = kc.getCurrentCluster()
+  if (!cluster || !cluster.server.startsWith('http:') || cluster.skipTLSVerify) return file
+  kc.clusters = kc.clusters.map((c) => (c.name === cluster.name ? {...c, skipTLSVerify: true} : c))
+  const copy = path.join(os.tmpdir(), `candidate-node-${process.pid}.kubeconfig`)
+  fs.writeFileSync(copy, kc.exportConfig(), {mode: 0o600})
+  process.on('exit', () => fs.rmSync(copy, {force: true}))
+  return copy
+}
+
 function main() {
   let args
   try {
@@ -111,7 +130,7 @@ function main() {
     process.stderr.write('UNSUPPORTED --wall-offset-ms: this elector has no injectable clock\n')
     process.exit(2)
   }
-  process.env.KUBECONFIG = path.resolve(args.kubeconfig)
+  process.env.KUBECONFIG = kubeconfigForClient(path.resolve(args.kubeconfig))
   if (!process.env.KUBERNETES_SERVICE_HOST) {
     process.env.KUBERNETES_SERVICE_HOST = 'kubeconfig'
   }
