@@ -6,17 +6,34 @@
 #                                  # exits non-zero when a trial fails
 #   benchmarks/run.sh --help       # all options
 #
-# Builds what it needs (the three candidate programs and the runner) unless
+# Builds what it needs (the Java candidate programs and the runner, and the other candidates
+# named by --impls: client-go, node, spring-cloud, spring-cloud-fabric8) unless
 # BENCHMARKS_SKIP_BUILD=1, gets the API server binaries from tools/apiserver/build.sh
 # (cached) unless LEADER_ELECTION_APISERVER_BIN is set, then starts the runner.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
+# The implementations named by --impls (the runner's default: the three Java ones); the
+# programs outside the Maven build are built only when named.
+impls="ours,client-java,fabric8"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --impls) impls="${args[i + 1]:-}" ;;
+  esac
+done
+selected() { [[ ",$impls," == *",$1,"* ]]; }
+
 if [ "${BENCHMARKS_SKIP_BUILD:-0}" != 1 ]; then
   echo "== Building the candidates and the runner" >&2
   ./mvnw -B -q install -DskipTests \
     -pl candidates/candidate-ours,candidates/candidate-client-java,candidates/candidate-fabric8,benchmarks -am
+  if selected client-go; then candidates/candidate-client-go/build.sh >/dev/null; fi
+  if selected node; then candidates/candidate-node/build.sh >/dev/null; fi
+  # Standalone Maven builds (not modules of the root: see candidates/candidate-spring-cloud/README.md).
+  if selected spring-cloud; then candidates/candidate-spring-cloud/build.sh >/dev/null; fi
+  if selected spring-cloud-fabric8; then candidates/candidate-spring-cloud/build.sh fabric8 >/dev/null; fi
 fi
 if [ -z "${LEADER_ELECTION_APISERVER_BIN:-}" ]; then
   LEADER_ELECTION_APISERVER_BIN="$(tools/apiserver/build.sh)"

@@ -205,10 +205,14 @@ final class Bench {
         results.add(impl, profile, scenario, n, 0, "cpu_ms_per_min_" + role, cpuMsPerMin, p.identity);
         results.add(impl, profile, scenario, n, 0, "rss_kb_" + role, p.rssKb(), p.identity);
       }
-      // Live heap after a full GC: every process with 3 candidates, leader and 3 followers with more.
+      // Live heap after a full GC: every process with 3 candidates, leader and 3 followers with more
+      // (JVM programs only: jcmd).
       List<CandidateProcess> heapOf = new ArrayList<>();
       heapOf.add(leader);
       procs.stream().filter(p -> p != leader).limit(n <= 3 ? n : 3).forEach(heapOf::add);
+      if (impl.kind != Impl.Kind.JVM) {
+        heapOf.clear();
+      }
       for (CandidateProcess p : heapOf) {
         OptionalLong heap = p.liveHeapKb(candidates.jcmd());
         if (heap.isPresent()) {

@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Runs the leader-election benchmarks: our elector, client-java-extended's and fabric8's, each
+ * Runs the leader-election benchmarks: our elector, client-java-extended's and fabric8's (and,
+ * when named in --impls, client-go's, a Node.js one and Spring Cloud Kubernetes'), each
  * as separate candidate processes (../candidates) against a local etcd + kube-apiserver that
  * this program starts, with the same timings. See docs/benchmarks.md, and
  * {@code benchmarks/run.sh --help}.
@@ -31,7 +32,8 @@ public final class BenchmarkRunner {
       Usage: benchmarks/run.sh [options]
         --smoke                 2 handover trials of every implementation, fast profile, no docs
                                 written; exits non-zero on any failed trial (about a minute)
-        --impls LIST            ours,client-java,fabric8 (default: all three)
+        --impls LIST            ours,client-java,fabric8 (the default), and client-go, node,
+                                spring-cloud, spring-cloud-fabric8 (candidates/PROTOCOL.md)
         --profiles LIST         default,fast (default: both; default = 15/10/2 s, fast = 4/3/1 s)
         --scenarios LIST        handover,failover,load (default: all; every handover and failover
                                 trial also gives a time-to-first-leader sample)
@@ -110,7 +112,7 @@ public final class BenchmarkRunner {
     // A smoke run skips the 2 x 5 s samples of the machine's background load.
     Machine.describe(meta, repo, smoke ? Duration.ZERO : Duration.ofSeconds(5));
     for (Impl impl : impls) {
-      meta.put("version." + impl.id, impl.describe(candidates.entries(impl)));
+      meta.put("version." + impl.id, candidates.describe(impl));
     }
     System.out.println("Machine load before starting: loadavg " + meta.get("loadavg_start") + "; "
         + meta.get("background_cpu_start"));

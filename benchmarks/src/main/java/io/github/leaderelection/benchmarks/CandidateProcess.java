@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One candidate JVM: started with the protocol's arguments, its stdout lines parsed as they
+ * One candidate process (a JVM, or another program: see {@link Impl.Kind}): started with the protocol's arguments, its stdout lines parsed as they
  * come (times in them are the candidate's {@code System.nanoTime()}, the machine's monotonic
  * clock, so they compare with the runner's) and copied to {@code <identity>.out}, its stderr
  * in {@code <identity>.log}.
@@ -27,7 +27,7 @@ final class CandidateProcess {
   /** One protocol line: type, the time field when the type has one, and all fields. */
   record Event(String type, long nanos, List<String> fields) {}
 
-  /** JVM options of every candidate, whatever the implementation. */
+  /** JVM options of every JVM candidate, whatever the implementation. */
   static final List<String> JVM_OPTIONS = List.of(
       "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
@@ -62,12 +62,7 @@ final class CandidateProcess {
    */
   static CandidateProcess launch(Impl impl, Candidates candidates, Path kubeconfig, String namespace,
       String lease, String identity, Profile profile, Path logDir, Object bus) {
-    List<String> command = new ArrayList<>();
-    command.add(candidates.javaBinary().toString());
-    command.addAll(JVM_OPTIONS);
-    command.add("-cp");
-    command.add(candidates.classpath(impl));
-    command.add(impl.mainClass);
+    List<String> command = new ArrayList<>(candidates.command(impl));
     command.addAll(List.of(
         "--kubeconfig", kubeconfig.toString(),
         "--namespace", namespace,
@@ -81,6 +76,9 @@ final class CandidateProcess {
         .redirectError(ProcessBuilder.Redirect.to(log.toFile()));
     // Loopback only: no proxy settings of the environment may reach the clients.
     pb.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
+    // What a pod would have (PROTOCOL.md): programs that read them (spring-cloud) need them.
+    pb.environment().put("HOSTNAME", identity);
+    pb.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
     long launchedAt = System.nanoTime();
     try {
       return new CandidateProcess(impl, identity, launchedAt, log, pb.start(), bus);

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One running candidate JVM: its process, its proxy, and the reader of its stdout. */
+/** One running candidate process (a JVM or another program): its process, its proxy, and the reader of its stdout. */
 final class CandidateProcess {
 
   private final CandidateLog log;
@@ -29,15 +29,17 @@ final class CandidateProcess {
   }
 
   /**
-   * Starts {@code command}; stderr goes to {@code stderrFile}, every stdout line to
-   * {@code transcript} (prefixed with the identity) and into {@code log}.
+   * Starts {@code command} with {@code environment} added to the runner's; stderr goes to
+   * {@code stderrFile}, every stdout line to {@code transcript} (prefixed with the identity)
+   * and into {@code log}.
    */
-  static CandidateProcess start(CandidateLog log, List<String> command, ChaosProxy proxy, Path stderrFile,
-      PrintWriter transcript) {
+  static CandidateProcess start(CandidateLog log, List<String> command, java.util.Map<String, String> environment,
+      ChaosProxy proxy, Path stderrFile, PrintWriter transcript) {
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(stderrFile.toFile()))
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .redirectOutput(ProcessBuilder.Redirect.PIPE);
+    pb.environment().putAll(environment);
     try {
       return new CandidateProcess(log, pb.start(), proxy, transcript);
     } catch (IOException e) {

@@ -13,8 +13,8 @@ import java.util.List;
  * number of faults.
  *
  * @param implementation name of the elector under test ({@code ours}, {@code client-java}, ...)
- * @param candidateClasspath classpath of the candidate JVMs
- * @param candidateMain main class of the candidate program
+ * @param candidateClasspath classpath of the candidate JVMs (JVM programs)
+ * @param candidateMain main class of the candidate program (JVM programs)
  * @param traced whether the candidate prints the elector-thread lines ({@code --trace-acting})
  * @param wallOffsets whether candidates get wall-clock offsets (programs that cannot inject a
  *     clock refuse them)
@@ -38,6 +38,9 @@ import java.util.List;
  *     another holder and leave it alone, rule 22)
  * @param httpHop whether each candidate reaches the API server over plain HTTP through a
  *     {@link PlainHttpHop} (needed to inject unknown Lease fields), else TLS end to end
+ * @param candidateExecutable the command that starts a candidate program that is no JVM (a
+ *     binary, or node and a script), the protocol's arguments appended; empty for a JVM
+ *     program, which is started from {@code candidateClasspath} and {@code candidateMain}
  */
 public record ChaosConfig(
     String implementation,
@@ -58,20 +61,22 @@ public record ChaosConfig(
     java.util.Set<FaultType> excluded,
     Duration stepDownCooldown,
     Duration shutdownTimeout,
-    boolean httpHop) {
+    boolean httpHop,
+    List<String> candidateExecutable) {
 
   public ChaosConfig {
     if (candidates < 2) {
       throw new IllegalArgumentException("candidates must be at least 2");
     }
     excluded = java.util.Set.copyOf(excluded);
+    candidateExecutable = List.copyOf(candidateExecutable);
   }
 
   /** The same with {@code types} left out of the plan. */
   public ChaosConfig excluding(java.util.Set<FaultType> types) {
     return new ChaosConfig(implementation, candidateClasspath, candidateMain, traced, wallOffsets, candidates,
         leaseDuration, renewDeadline, retryPeriod, seed, faults, workInterval, workDuration, recoverySlack,
-        runDirectory, types, stepDownCooldown, shutdownTimeout, httpHop);
+        runDirectory, types, stepDownCooldown, shutdownTimeout, httpHop, candidateExecutable);
   }
 
   /**
@@ -83,7 +88,19 @@ public record ChaosConfig(
     return new ChaosConfig(implementation, classpath, main, traced, traced, 5,
         Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(1),
         seed, faults, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofSeconds(4), runDirectory,
-        java.util.Set.of(), Duration.ofMillis(500), Duration.ofSeconds(5), true);
+        java.util.Set.of(), Duration.ofMillis(500), Duration.ofSeconds(5), true, List.of());
+  }
+
+  /** The same fast profile for a program that is no JVM ({@code executable}: its command). */
+  public static ChaosConfig fast(String implementation, List<String> executable, long seed, int faults,
+      Path runDirectory) {
+    if (executable.isEmpty()) {
+      throw new IllegalArgumentException("no command for " + implementation);
+    }
+    ChaosConfig jvm = fast(implementation, "", "", false, seed, faults, runDirectory);
+    return new ChaosConfig(implementation, "", "", false, false, jvm.candidates, jvm.leaseDuration,
+        jvm.renewDeadline, jvm.retryPeriod, seed, faults, jvm.workInterval, jvm.workDuration, jvm.recoverySlack,
+        runDirectory, jvm.excluded, jvm.stepDownCooldown, jvm.shutdownTimeout, jvm.httpHop, executable);
   }
 
   /** Reads a classpath file written by {@code dependency:build-classpath}. */
@@ -95,15 +112,21 @@ public record ChaosConfig(
     }
   }
 
-  /** The command line of one candidate JVM. */
+  /** The command line of one candidate process. */
   public List<String> command(Path kubeconfig, String namespace, String lease, String identity, long wallOffsetMillis) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java,
-        // Small and cheap: 5+ JVMs share 2 cores with etcd, kube-apiserver and the runner.
-        "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-        "-Dorg.slf4j.simpleLogger.showDateTime=true",
-        "-cp", candidateClasspath, candidateMain,
+    List<String> cmd = new ArrayList<>();
+    if (candidateExecutable.isEmpty()) {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      cmd.addAll(List.of(java,
+          // Small and cheap: 5+ JVMs share 2 cores with etcd, kube-apiserver and the runner.
+          "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+          "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+          "-Dorg.slf4j.simpleLogger.showDateTime=true",
+          "-cp", candidateClasspath, candidateMain));
+    } else {
+      cmd.addAll(candidateExecutable);
+    }
+    cmd.addAll(List.of(
         "--kubeconfig", kubeconfig.toString(),
         "--namespace", namespace,
         "--lease", lease,
@@ -121,6 +144,14 @@ public record ChaosConfig(
           "--shutdown-timeout-ms", Long.toString(shutdownTimeout.toMillis())));
     }
     return cmd;
+  }
+
+  /**
+   * What a pod would have in its environment (candidates/PROTOCOL.md): its name as HOSTNAME and
+   * the kubeconfig, for programs that read them (Spring Cloud Kubernetes does).
+   */
+  public java.util.Map<String, String> environment(Path kubeconfig, String identity) {
+    return java.util.Map.of("HOSTNAME", identity, "KUBECONFIG", kubeconfig.toAbsolutePath().toString());
   }
 
   long ld() {

@@ -559,7 +559,7 @@ public final class ChaosRunner {
     CandidateLog log = new CandidateLog(identity, slot, System.nanoTime(), offset);
     logs.add(log);
     List<String> command = cfg.command(kubeconfigs[slot], server.namespace(), lease, identity, offset);
-    CandidateProcess p = CandidateProcess.start(log, command, proxies[slot],
+    CandidateProcess p = CandidateProcess.start(log, command, cfg.environment(kubeconfigs[slot], identity), proxies[slot],
         cfg.runDirectory().resolve(identity + ".stderr.log"), transcript);
     proxies[slot].resume();
     slots[slot] = p;

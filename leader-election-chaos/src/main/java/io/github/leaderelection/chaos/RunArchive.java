@@ -81,7 +81,7 @@ public final class RunArchive {
               // Older files: the elector's defaults then (cool-down LD, shutdown timeout RD), TLS.
               Duration.ofMillis(f.length > 14 ? Long.parseLong(f[14]) : Long.parseLong(f[5])),
               Duration.ofMillis(f.length > 15 ? Long.parseLong(f[15]) : Long.parseLong(f[6])),
-              f.length > 16 && Boolean.parseBoolean(f[16]));
+              f.length > 16 && Boolean.parseBoolean(f[16]), List.of());
           case "run" -> {
             lease = f[1];
             for (int i = 0; i < 5; i++) {

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
  *     -Dleader.election.apiserver.bin=$(tools/apiserver/build.sh)
  * </pre>
  *
- * Other electors: {@code -Dchaos.impl=client-java} or {@code fabric8} runs
- * candidates/candidate-&lt;impl&gt; (its jar and target/runtime.classpath); any other program with
+ * Other electors: {@code -Dchaos.impl=client-java}, {@code fabric8}, {@code spring-cloud} or
+ * {@code spring-cloud-fabric8} runs candidates/candidate-&lt;impl&gt; (its jar and
+ * runtime.classpath); {@code client-go} and {@code node} run what their build.sh built; any
+ * other JVM program with
  * {@code -Dchaos.other.classpath.file=... -Dchaos.candidate.main=...}. They lack the
  * elector-thread lines, so their intervals come from ELECTED/LOST (see docs/chaos.md), and a
  * violation there does not fail the build unless {@code -Dchaos.failOnViolation=true}.
@@ -44,8 +46,10 @@ class ChaosSoakIT {
       // fabric8 renews with PATCH; the restricted user's Role has update only (reset after the test).
       server.grantLeaseVerbs(verbs.toArray(String[]::new));
     }
-    ChaosConfig cfg = ChaosConfig.fast(impl, ChaosRuns.candidateClasspath(impl), ChaosRuns.candidateMain(impl), traced,
-        seed, faults, dir);
+    ChaosConfig cfg = ChaosRuns.isExecutable(impl)
+        ? ChaosConfig.fast(impl, ChaosRuns.executable(impl), seed, faults, dir)
+        : ChaosConfig.fast(impl, ChaosRuns.candidateClasspath(impl), ChaosRuns.candidateMain(impl), traced,
+            seed, faults, dir);
     String exclude = System.getProperty("chaos.exclude", "");
     if (!exclude.isBlank()) {
       java.util.Set<FaultType> types = new java.util.HashSet<>();
