@@ -25,8 +25,9 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class ConfiguredLeaderElections implements LeaderElections, SmartLifecycle, DisposableBean {
 
-  /** One named election: what it runs with, its view, its lifecycle. */
-  record Named(NamedElectionSettings settings, ElectorLeaderElection election, LeaderElectionLifecycle lifecycle) {}
+  /** One named election: what it runs with, its view, its lifecycle, its event recorder (or null). */
+  record Named(NamedElectionSettings settings, ElectorLeaderElection election, LeaderElectionLifecycle lifecycle,
+      KubernetesEventRecorder recorder) {}
 
   private final LeaderElection defaultElection;
   private final ElectionConfig defaultConfig;
@@ -136,7 +137,16 @@ public final class ConfiguredLeaderElections implements LeaderElections, SmartLi
   @Override
   public void destroy() {
     running = false;
-    named.values().forEach(n -> n.lifecycle().destroy());
+    named.values().forEach(n -> {
+      n.lifecycle().destroy();
+      if (n.recorder() != null) {
+        try {
+          n.recorder().destroy();
+        } catch (Exception e) {
+          // closing a recorder's executor; nothing to do about a failure
+        }
+      }
+    });
   }
 
   @Override

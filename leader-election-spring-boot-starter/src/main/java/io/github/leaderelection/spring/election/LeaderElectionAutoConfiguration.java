@@ -270,14 +270,16 @@ public final class LeaderElectionAutoConfiguration {
         threadFactory(config, environment));
     LeaderElector elector = factory.create();
     ElectorLeaderElection view = new ElectorLeaderElection(elector);
-    boolean kubernetesEvents = properties.getEvents().getKubernetes().isEnabled() && mode == Mode.KUBERNETES;
+    // One recorder per election, made once (not per start), closed with the elections.
+    KubernetesEventRecorder recorder = properties.getEvents().getKubernetes().isEnabled() && mode == Mode.KUBERNETES
+        ? new KubernetesEventRecorder(apiClient.get(), config) : null;
     LeaderElectionLifecycle lifecycle = new LeaderElectionLifecycle(elector, factory::create, view,
         mode != Mode.NEVER_LEADER, settings.awaitTimeout(), true, () -> {
           List<LeadershipListener> all = new ArrayList<>();
           // The default election's own recorder writes events on its Lease: each election its own.
           listeners.orderedStream().filter(l -> !(l instanceof KubernetesEventRecorder)).forEach(all::add);
-          if (kubernetesEvents) {
-            all.add(new KubernetesEventRecorder(apiClient.get(), config));
+          if (recorder != null) {
+            all.add(recorder);
           }
           if (!settings.components().isEmpty()) {
             all.add(new LeadershipBoundComponents(name, settings.components(), context, config.shutdownTimeout()));
@@ -285,7 +287,7 @@ public final class LeaderElectionAutoConfiguration {
           all.add(new EventPublishingListener(publisher, view, name, config, localChildContexts(context)));
           return all;
         }, store, () -> apiClient.get().getBasePath(), properties.isFailOnUnreachable(), false);
-    return new ConfiguredLeaderElections.Named(settings, view, lifecycle);
+    return new ConfiguredLeaderElections.Named(settings, view, lifecycle, recorder);
   }
 
   /**
