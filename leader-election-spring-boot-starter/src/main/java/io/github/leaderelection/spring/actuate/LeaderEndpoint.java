@@ -32,9 +32,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code GET /actuator/leader} and {@code POST /actuator/leader}.
  *
  * <p>With named elections ({@code leader.election.elections}), the answer lists each under
- * {@code elections}, {@code GET /actuator/leader/{election}} reads one, and a step-down takes
- * the election's name: {@code POST /actuator/leader} with {@code {"election":"billing"}}
- * (without one, the default election steps down).
+ * {@code elections}, {@code GET /actuator/leader/{election}} reads one, and
+ * {@code POST /actuator/leader/{election}} steps one down ({@code POST /actuator/leader}: the
+ * default election).
  */
 @Endpoint(id = "leader", defaultAccess = Access.READ_ONLY)
 public class LeaderEndpoint {
@@ -116,8 +116,8 @@ public class LeaderEndpoint {
    * for the release, bounded by the shutdown timeout plus the renew deadline.
    */
   @WriteOperation
-  public StepDownDescriptor stepDown(@Nullable String election) {
-    if (election == null || election.isEmpty() || election.equals(io.github.leaderelection.spring.LeaderElections.DEFAULT)) {
+  public StepDownDescriptor stepDown(@Selector String election) {
+    if (election.isEmpty() || election.equals(io.github.leaderelection.spring.LeaderElections.DEFAULT)) {
       return stepDown(this.election, config);
     }
     if (elections == null || !elections.names().contains(election)) {
@@ -127,7 +127,8 @@ public class LeaderEndpoint {
     return stepDown(elections.get(election), elections.config(election));
   }
 
-  /** As {@link #stepDown(String)} for the default election. */
+  /** As {@link #stepDown(String)} for the default election: {@code POST /actuator/leader}, no body. */
+  @WriteOperation
   public StepDownDescriptor stepDown() {
     return stepDown(this.election, config);
   }
