@@ -151,6 +151,54 @@ class ManifestsIT {
     }
   }
 
+  @Test
+  void aRoleWithoutNamespaceWideListAndWatchFallsBackToOneWatchPerLease() throws Exception {
+    ApiClient admin = server.adminClient();
+    String ns = server.uniqueName("no-list");
+    new CoreV1Api(admin).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(ns))).execute();
+    V1Role role = (V1Role) Yaml.load(K8S.resolve("role.yaml").toFile());
+    List<String> leases = role.getRules().get(0).getResourceNames();
+    // The Role of a single election: no list, watch only under resourceNames.
+    role.getRules().get(1).setVerbs(List.of("create"));
+    new RbacAuthorizationV1Api(admin).createNamespacedRole(ns, role).execute();
+    V1RoleBinding binding = (V1RoleBinding) Yaml.load(K8S.resolve("rolebinding.yaml").toFile());
+    binding.setSubjects(List.of(new RbacV1Subject().kind("User").name(server.restrictedUser())
+        .apiGroup("rbac.authorization.k8s.io")));
+    new RbacAuthorizationV1Api(admin).createNamespacedRoleBinding(ns, binding).execute();
+
+    ApiClient client = server.restrictedClient();
+    List<LeaderElector> electors = new java.util.ArrayList<>();
+    SharedLeaseWatch shared = null;
+    try {
+      for (String lease : leases) {
+        ElectionConfig config = ElectionConfig.builder(lease).namespace(ns).identity("pod-a")
+            .leaseDuration(Duration.ofSeconds(4)).renewDeadline(Duration.ofSeconds(3))
+            .retryPeriod(Duration.ofSeconds(1)).build();
+        KubernetesLeaseStore own = new KubernetesLeaseStore(client, config);
+        if (shared == null) {
+          shared = new SharedLeaseWatch(own, ns, config.retryPeriod());
+        }
+        LeaderElector elector = LeaderElector.builder(config, shared.share(own, lease)).build();
+        electors.add(elector);
+        elector.start();
+      }
+      SharedLeaseWatch watch = shared;
+      await().atMost(Duration.ofSeconds(30)).until(() -> watch.fellBack()
+          && electors.stream().allMatch(LeaderElector::isLeader));
+      // Each election now watches its own lease: a change made by someone else reaches it.
+      Thread.sleep(2500);
+      assertThat(electors).allSatisfy(e -> assertThat(e.isLeader()).isTrue());
+      assertThat(Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.isAlive() && t.getName().startsWith("leader-election-watch-orders-service")).count())
+          .as("one watch per lease after the fallback").isEqualTo(leases.size());
+    } finally {
+      electors.forEach(LeaderElector::close);
+      if (shared != null) {
+        shared.close();
+      }
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static List<String> kustomizationResources() throws IOException {
     Map<String, Object> k = new org.yaml.snakeyaml.Yaml().load(Files.readString(K8S.resolve("kustomization.yaml")));
