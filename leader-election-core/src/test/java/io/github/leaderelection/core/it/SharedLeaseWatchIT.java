@@ -54,8 +54,9 @@ class SharedLeaseWatchIT {
     Pod b = start(server, prefix, "pod-b");
     await().atMost(Duration.ofSeconds(20)).until(() -> everyLeaseLedOnce(a, b));
 
-    // One watch thread per pod (namespace-wide), none per lease.
-    assertThat(watchThreads(server.namespace())).isEqualTo(2);
+    // One watch thread per pod (namespace-wide), none per lease. The shared watch opens after
+    // its list, on a thread of its own, so electors can lead before it is there: wait for it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> watchThreads(server.namespace()) == 2);
     assertThat(watchThreads(prefix)).as("per-lease watch threads").isZero();
     assertThat(a.watch().subscriptions()).isEqualTo(LEASES);
     assertThat(a.watch().fellBack()).isFalse();
