@@ -82,12 +82,7 @@ class ManifestsIT {
     new CoreV1Api(admin).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(ns))).execute();
     V1Role role = (V1Role) Yaml.load(K8S.resolve("role.yaml").toFile());
     String lease = role.getRules().get(0).getResourceNames().get(0);
-    new RbacAuthorizationV1Api(admin).createNamespacedRole(ns, role).execute();
-    V1RoleBinding binding = (V1RoleBinding) Yaml.load(K8S.resolve("rolebinding.yaml").toFile());
-    // Bind the Role to the harness's restricted user, who stands in for the service account.
-    binding.setSubjects(List.of(new RbacV1Subject().kind("User").name(server.restrictedUser())
-        .apiGroup("rbac.authorization.k8s.io")));
-    new RbacAuthorizationV1Api(admin).createNamespacedRoleBinding(ns, binding).execute();
+    bindToRestrictedUser(admin, ns, role);
 
     ElectionConfig config = ElectionConfig.builder(lease).namespace(ns).identity("pod-a")
         .leaseDuration(Duration.ofSeconds(4)).renewDeadline(Duration.ofSeconds(3))
@@ -114,28 +109,11 @@ class ManifestsIT {
     List<String> leases = role.getRules().get(0).getResourceNames();
     // The sample's three elections: the default one and billing and payments, named <lease>-<name>.
     assertThat(leases).containsExactly("orders-service", "orders-service-billing", "orders-service-payments");
-    new RbacAuthorizationV1Api(admin).createNamespacedRole(ns, role).execute();
-    V1RoleBinding binding = (V1RoleBinding) Yaml.load(K8S.resolve("rolebinding.yaml").toFile());
-    binding.setSubjects(List.of(new RbacV1Subject().kind("User").name(server.restrictedUser())
-        .apiGroup("rbac.authorization.k8s.io")));
-    new RbacAuthorizationV1Api(admin).createNamespacedRoleBinding(ns, binding).execute();
+    bindToRestrictedUser(admin, ns, role);
 
-    ApiClient client = server.restrictedClient();
-    List<LeaderElector> electors = new java.util.ArrayList<>();
-    SharedLeaseWatch shared = null;
-    try {
-      for (String lease : leases) {
-        ElectionConfig config = ElectionConfig.builder(lease).namespace(ns).identity("pod-a")
-            .leaseDuration(Duration.ofSeconds(4)).renewDeadline(Duration.ofSeconds(3))
-            .retryPeriod(Duration.ofSeconds(1)).build();
-        KubernetesLeaseStore own = new KubernetesLeaseStore(client, config);
-        if (shared == null) {
-          shared = new SharedLeaseWatch(own, ns, config.retryPeriod());
-        }
-        LeaderElector elector = LeaderElector.builder(config, shared.share(own, lease)).build();
-        electors.add(elector);
-        elector.start();
-      }
+    try (SharedElectors pod = SharedElectors.start(server.restrictedClient(), ns, leases)) {
+      List<LeaderElector> electors = pod.electors();
+      SharedLeaseWatch shared = pod.watch();
       await().atMost(Duration.ofSeconds(30)).until(() -> electors.stream().allMatch(LeaderElector::isLeader));
       Thread.sleep(2500); // renewals, and the shared list and watch
       assertThat(electors).allSatisfy(e -> {
@@ -143,11 +121,6 @@ class ManifestsIT {
         assertThat(e.status().lastError()).isNull();
       });
       assertThat(shared.fellBack()).as("the Role allows the shared list and watch").isFalse();
-    } finally {
-      electors.forEach(LeaderElector::close);
-      if (shared != null) {
-        shared.close();
-      }
     }
   }
 
@@ -160,16 +133,37 @@ class ManifestsIT {
     List<String> leases = role.getRules().get(0).getResourceNames();
     // The Role of a single election: no list, watch only under resourceNames.
     role.getRules().get(1).setVerbs(List.of("create"));
+    bindToRestrictedUser(admin, ns, role);
+
+    try (SharedElectors pod = SharedElectors.start(server.restrictedClient(), ns, leases)) {
+      List<LeaderElector> electors = pod.electors();
+      SharedLeaseWatch shared = pod.watch();
+      await().atMost(Duration.ofSeconds(30)).until(() -> shared.fellBack()
+          && electors.stream().allMatch(LeaderElector::isLeader));
+      // Each election now watches its own lease: a change made by someone else reaches it.
+      Thread.sleep(2500);
+      assertThat(electors).allSatisfy(e -> assertThat(e.isLeader()).isTrue());
+      assertThat(Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.isAlive() && t.getName().startsWith("leader-election-watch-orders-service")).count())
+          .as("one watch per lease after the fallback").isEqualTo(leases.size());
+    }
+  }
+
+  /** Creates {@code role} in {@code ns} and binds it to the harness's restricted user (the service account's stand-in). */
+  private void bindToRestrictedUser(ApiClient admin, String ns, V1Role role) throws Exception {
     new RbacAuthorizationV1Api(admin).createNamespacedRole(ns, role).execute();
     V1RoleBinding binding = (V1RoleBinding) Yaml.load(K8S.resolve("rolebinding.yaml").toFile());
     binding.setSubjects(List.of(new RbacV1Subject().kind("User").name(server.restrictedUser())
         .apiGroup("rbac.authorization.k8s.io")));
     new RbacAuthorizationV1Api(admin).createNamespacedRoleBinding(ns, binding).execute();
+  }
 
-    ApiClient client = server.restrictedClient();
-    List<LeaderElector> electors = new java.util.ArrayList<>();
-    SharedLeaseWatch shared = null;
-    try {
+  /** One pod's electors of several leases, sharing one watch, as the starter runs named elections. */
+  private record SharedElectors(List<LeaderElector> electors, SharedLeaseWatch watch) implements AutoCloseable {
+
+    static SharedElectors start(ApiClient client, String ns, List<String> leases) {
+      List<LeaderElector> electors = new java.util.ArrayList<>();
+      SharedLeaseWatch shared = null;
       for (String lease : leases) {
         ElectionConfig config = ElectionConfig.builder(lease).namespace(ns).identity("pod-a")
             .leaseDuration(Duration.ofSeconds(4)).renewDeadline(Duration.ofSeconds(3))
@@ -182,19 +176,14 @@ class ManifestsIT {
         electors.add(elector);
         elector.start();
       }
-      SharedLeaseWatch watch = shared;
-      await().atMost(Duration.ofSeconds(30)).until(() -> watch.fellBack()
-          && electors.stream().allMatch(LeaderElector::isLeader));
-      // Each election now watches its own lease: a change made by someone else reaches it.
-      Thread.sleep(2500);
-      assertThat(electors).allSatisfy(e -> assertThat(e.isLeader()).isTrue());
-      assertThat(Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.isAlive() && t.getName().startsWith("leader-election-watch-orders-service")).count())
-          .as("one watch per lease after the fallback").isEqualTo(leases.size());
-    } finally {
+      return new SharedElectors(electors, shared);
+    }
+
+    @Override
+    public void close() {
       electors.forEach(LeaderElector::close);
-      if (shared != null) {
-        shared.close();
+      if (watch != null) {
+        watch.close();
       }
     }
   }
