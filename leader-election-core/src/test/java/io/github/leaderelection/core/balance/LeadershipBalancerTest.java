@@ -129,6 +129,34 @@ class LeadershipBalancerTest {
   }
 
   @Test
+  void startHoldsEverythingBackThenPlansAndMaintainsEveryPeriodUntilClosed() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
+    FakeMembers members = new FakeMembers("a") {
+      @Override
+      public void maintain() {
+        rounds.incrementAndGet();
+      }
+    };
+    Map<String, String> leases = leases(2, "");
+    Node a = new Node("a", members, leases);
+    a.balancer.start(Duration.ofDays(1));
+    assertThat(a.holdBacks.values()).as("before the first plan").containsOnly(HOLD_BACK);
+    a.balancer.close();
+
+    Node b = new Node("a", members, leases);
+    b.balancer.start(Duration.ofMillis(5));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> rounds.get() >= 3
+        && b.balancer.plan() != null);
+    assertThat(b.holdBacks.values()).as("alone, after a plan: everything is its to take").containsOnly(Duration.ZERO);
+    b.balancer.close();
+    int closedAt = rounds.get();
+    Thread.sleep(100);
+    assertThat(rounds.get()).as("rounds after close").isLessThanOrEqualTo(closedAt + 1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.balancer.start(Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void refusesNonPositiveTimings() {
     FakeMembers members = new FakeMembers();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeadershipBalancer("a", members, List.of(),
@@ -221,7 +249,7 @@ class LeadershipBalancerTest {
     return leases;
   }
 
-  static final class FakeMembers implements Members {
+  static class FakeMembers implements Members {
     final Set<String> live = new TreeSet<>();
     boolean available = true;
 

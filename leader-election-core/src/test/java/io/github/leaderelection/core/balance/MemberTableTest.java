@@ -54,5 +54,8 @@ class MemberTableTest {
     assertThat(t.abandoned(45 * S, 45 * S)).containsOnlyKeys("m1");
     assertThat(t.abandoned(45 * S - 1, 45 * S)).isEmpty();
     assertThat(t.abandoned(45 * S, 45 * S).get("m1").resourceVersion()).isEqualTo("1");
+    // Idle counts from when the record was last seen to change, not from the start of time.
+    assertThat(t.abandoned(80 * S - 1, 40 * S)).containsOnlyKeys("m1");
+    assertThat(t.abandoned(80 * S, 40 * S)).containsOnlyKeys("m1", "m2");
   }
 }
