@@ -1,5 +1,8 @@
 package io.github.leaderelection.candidate;
 
+import io.github.leaderelection.candidate.protocol.CandidateArgs;
+import io.github.leaderelection.candidate.protocol.Report;
+import io.github.leaderelection.candidate.protocol.StdinCommands;
 import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.ElectionObserver;
 import io.github.leaderelection.core.KubernetesLeaseStore;
@@ -14,9 +17,6 @@ import java.io.FileReader;
 import java.io.Reader;
 import java.time.Clock;
 import java.time.Duration;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,6 +44,10 @@ public final class OursCandidate {
 
   public static void main(String[] argv) throws Exception {
     CandidateArgs args = CandidateArgs.parse(argv);
+    // The options of this program only (PROTOCOL.md), read before anything starts.
+    boolean traceActing = args.flag("trace-acting");
+    Duration stepDownCooldown = args.optionalMillis("step-down-cooldown-ms");
+    Duration shutdownTimeout = args.optionalMillis("shutdown-timeout-ms");
     Report report = new Report();
     ApiClient client;
     try (Reader r = new FileReader(args.kubeconfig().toFile())) {
@@ -55,11 +59,11 @@ public final class OursCandidate {
         .leaseDuration(args.leaseDuration())
         .renewDeadline(args.renewDeadline())
         .retryPeriod(args.retryPeriod());
-    if (args.stepDownCooldown() != null) {
-      configBuilder.stepDownCooldown(args.stepDownCooldown());
+    if (stepDownCooldown != null) {
+      configBuilder.stepDownCooldown(stepDownCooldown);
     }
-    if (args.shutdownTimeout() != null) {
-      configBuilder.shutdownTimeout(args.shutdownTimeout());
+    if (shutdownTimeout != null) {
+      configBuilder.shutdownTimeout(shutdownTimeout);
     }
     ElectionConfig config = configBuilder.build();
     // SLOW_LOST arms this for the next lost-listener only, so later losses are not slowed.
@@ -74,7 +78,7 @@ public final class OursCandidate {
           public void renewed(long sentAtNanos, Duration latency) {
             lastSentAt = sentAtNanos;
             lastAckAt = sentAtNanos + latency.toNanos();
-            report.line("RENEWED", Long.toString(sentAtNanos));
+            report.renewed(sentAtNanos);
           }
 
           // --trace-acting true (extra lines for the chaos suite, leader-election-chaos/docs/chaos.md):
@@ -82,7 +86,7 @@ public final class OursCandidate {
           // the listener thread, so they would hide an overlap.
           @Override
           public void acquired(LeadershipTerm term, Duration sinceCandidacy) {
-            if (args.traceActing()) {
+            if (traceActing) {
               // renewed() for the acquiring write ran just before, on this same thread.
               report.line("ACQUIRED", Long.toString(lastAckAt), Long.toString(term.fencingToken()),
                   Long.toString(lastSentAt));
@@ -91,7 +95,7 @@ public final class OursCandidate {
 
           @Override
           public void lost(LeadershipTerm term, LossReason reason) {
-            if (args.traceActing()) {
+            if (traceActing) {
               report.line("RELINQUISHED", Report.now(), Long.toString(term.fencingToken()), reason.name());
             }
           }
@@ -99,12 +103,12 @@ public final class OursCandidate {
         .listener(new LeadershipListener() {
           @Override
           public void onElected(LeadershipTerm term) {
-            report.line("ELECTED", Report.now(), Long.toString(term.fencingToken()));
+            report.elected(Long.toString(term.fencingToken()));
           }
 
           @Override
           public void onLost(LeadershipTerm term, LossReason reason) {
-            report.line("LOST", Report.now(), reason.name());
+            report.lost(reason.name());
             long block = slowLostMillis.getAndSet(0);
             String how = "";
             if (block > 0) {
@@ -116,7 +120,7 @@ public final class OursCandidate {
                 Thread.currentThread().interrupt();
               }
             }
-            if (args.traceActing()) {
+            if (traceActing) {
               // The release may only follow this line (rule 5); the chaos checker holds rivals to it.
               report.line(("LOST_LISTENER_END " + Report.now() + " " + term.fencingToken() + how).split(" "));
             }
@@ -124,7 +128,7 @@ public final class OursCandidate {
 
           @Override
           public void onNewLeader(String identity) {
-            if (args.traceActing()) {
+            if (traceActing) {
               // In order with ELECTED/LOST (same listener thread): tells whether this process
               // had seen a holder's record before it acquired.
               report.line("NEW_LEADER", Report.now(), identity);
@@ -136,55 +140,39 @@ public final class OursCandidate {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       elector.close();
-      report.line("CLOSED", Report.now());
+      report.closed();
       stopped.countDown();
     }, "candidate-shutdown"));
-    Thread stdinWatcher = new Thread(() -> {
-      try {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-          command(line.trim(), elector, slowLostMillis, report);
-        }
-      } catch (Exception ignored) {
-        // treat as closed
-      }
-      System.exit(0); // runs the shutdown hook
-    }, "candidate-stdin");
-    stdinWatcher.setDaemon(true);
+    Thread stdinWatcher = StdinCommands.watcher(words -> command(words, elector, slowLostMillis, report));
 
     elector.start();
-    report.line("READY", args.identity(), Long.toString(ProcessHandle.current().pid()));
+    report.ready(args.identity());
     stdinWatcher.start();
     if (!args.workInterval().isZero()) {
-      runLeaderOnlyWork(elector, args, report);
+      runLeaderOnlyWork(elector, args, traceActing, report);
     }
     stopped.await();
   }
 
   /** One stdin command of PROTOCOL.md; anything else is answered as unsupported. */
-  private static void command(String line, LeaderElector elector, AtomicLong slowLostMillis, Report report) {
-    if (line.isEmpty()) {
-      return;
-    }
-    String[] w = line.split("\\s+");
+  private static void command(String[] w, LeaderElector elector, AtomicLong slowLostMillis, Report report) {
     switch (w[0]) {
       case "STEP_DOWN" -> {
         elector.stepDown().whenComplete((released, error) ->
-            report.line("STEP_DOWN_DONE", Report.now(), error != null ? "error" : Boolean.toString(released)));
-        report.line("COMMAND", Report.now(), "STEP_DOWN", "ok");
+            report.stepDownDone(error != null ? "error" : Boolean.toString(released)));
+        report.command("STEP_DOWN");
       }
       case "SLOW_LOST" -> {
         long millis = w.length > 1 ? Long.parseLong(w[1]) : 0;
         slowLostMillis.set(millis);
-        report.line("COMMAND", Report.now(), "SLOW_LOST", "ok");
+        report.command("SLOW_LOST");
       }
-      default -> report.line("UNSUPPORTED", Report.now(), w[0]);
+      default -> report.unsupported(w[0]);
     }
   }
 
-  private static void runLeaderOnlyWork(LeaderElector elector, CandidateArgs args, Report report)
-      throws InterruptedException {
+  private static void runLeaderOnlyWork(LeaderElector elector, CandidateArgs args, boolean traceActing,
+      Report report) throws InterruptedException {
     AtomicLong seq = new AtomicLong();
     while (true) {
       Thread.sleep(args.workInterval().toMillis());
@@ -193,13 +181,13 @@ public final class OursCandidate {
       if (term.isEmpty()) {
         continue;
       }
-      String n = Long.toString(seq.incrementAndGet());
-      if (args.traceActing()) {
-        report.line("WORK_CHECK", Long.toString(checkedFrom), n);
+      long n = seq.incrementAndGet();
+      if (traceActing) {
+        report.line("WORK_CHECK", Long.toString(checkedFrom), Long.toString(n));
       }
-      report.line("WORK_START", Report.now(), n, Long.toString(term.get().fencingToken()));
+      report.workStart(n, Long.toString(term.get().fencingToken()));
       Thread.sleep(args.workDuration().toMillis());
-      report.line("WORK_END", Report.now(), n);
+      report.workEnd(n);
     }
   }
 }

@@ -1,5 +1,9 @@
 package io.github.leaderelection.candidate.clientjava;
 
+import io.github.leaderelection.candidate.protocol.CandidateArgs;
+import io.github.leaderelection.candidate.protocol.LeaderOnlyWork;
+import io.github.leaderelection.candidate.protocol.Report;
+import io.github.leaderelection.candidate.protocol.StdinCommands;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -10,7 +14,6 @@ import java.io.FileReader;
 import java.io.Reader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A candidate process on client-java-extended's {@link LeaderElector} with a {@link LeaseLock}
@@ -78,50 +81,18 @@ public final class ClientJavaCandidate {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      report.line("CLOSED", Report.now());
+      report.closed();
       stopped.countDown();
     }, "candidate-shutdown"));
-    Thread stdinWatcher = new Thread(() -> {
-      try {
-        java.io.BufferedReader in = new java.io.BufferedReader(
-            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
-        String command;
-        while ((command = in.readLine()) != null) {
-          // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so
-          // each one is answered as unsupported and otherwise ignored.
-          if (!command.isBlank()) {
-            report.line("UNSUPPORTED", Report.now(), command.trim().split("\\s+")[0]);
-          }
-        }
-      } catch (Exception ignored) {
-        // treat as closed
-      }
-      System.exit(0); // runs the shutdown hook
-    }, "candidate-stdin");
-    stdinWatcher.setDaemon(true);
+    // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so each one
+    // is answered as unsupported and otherwise ignored.
+    Thread stdinWatcher = StdinCommands.watcher(StdinCommands.allUnsupported(report));
 
     electionThread.start();
-    report.line("READY", args.identity(), Long.toString(ProcessHandle.current().pid()));
+    report.ready(args.identity());
     stdinWatcher.start();
-    if (!args.workInterval().isZero()) {
-      runLeaderOnlyWork(terms, args, report);
-    }
+    LeaderOnlyWork.run(terms::leading, args, report);
     stopped.await();
-  }
-
-  private static void runLeaderOnlyWork(Terms terms, CandidateArgs args, Report report)
-      throws InterruptedException {
-    AtomicLong seq = new AtomicLong();
-    while (true) {
-      Thread.sleep(args.workInterval().toMillis());
-      if (!terms.leading()) {
-        continue;
-      }
-      String n = Long.toString(seq.incrementAndGet());
-      report.line("WORK_START", Report.now(), n, "-1");
-      Thread.sleep(args.workDuration().toMillis());
-      report.line("WORK_END", Report.now(), n);
-    }
   }
 
   private static void sleepQuietly(long millis) {
@@ -155,7 +126,7 @@ public final class ClientJavaCandidate {
       if (endedTerm < term) {
         electedTerm = term;
         leading = true;
-        report.line("ELECTED", Report.now(), "-1");
+        report.elected("-1");
       }
     }
 
@@ -163,7 +134,7 @@ public final class ClientJavaCandidate {
       endedTerm = term;
       if (electedTerm == term && leading) {
         leading = false;
-        report.line("LOST", Report.now(), reason);
+        report.lost(reason);
       }
     }
 

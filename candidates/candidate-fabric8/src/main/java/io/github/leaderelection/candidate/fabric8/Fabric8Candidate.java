@@ -7,11 +7,14 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.github.leaderelection.candidate.protocol.CandidateArgs;
+import io.github.leaderelection.candidate.protocol.LeaderOnlyWork;
+import io.github.leaderelection.candidate.protocol.Report;
+import io.github.leaderelection.candidate.protocol.StdinCommands;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -53,12 +56,12 @@ public final class Fabric8Candidate {
     LeaderCallbacks callbacks = new LeaderCallbacks(
         () -> {
           if (leading.compareAndSet(false, true)) {
-            report.line("ELECTED", Report.now(), "-1");
+            report.elected("-1");
           }
         },
         () -> {
           if (leading.compareAndSet(true, false)) {
-            report.line("LOST", Report.now(), stopping.get() ? "SHUTDOWN" : "STOPPED_LEADING");
+            report.lost(stopping.get() ? "SHUTDOWN" : "STOPPED_LEADING");
           }
         },
         newLeader -> { });
@@ -101,49 +104,17 @@ public final class Fabric8Candidate {
         future.cancel(true); // releases the lease (releaseOnCancel) and calls onStopLeading
       }
       client.close();
-      report.line("CLOSED", Report.now());
+      report.closed();
       stopped.countDown();
     }, "candidate-shutdown"));
-    Thread stdinWatcher = new Thread(() -> {
-      try {
-        java.io.BufferedReader in = new java.io.BufferedReader(
-            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
-        String command;
-        while ((command = in.readLine()) != null) {
-          // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so
-          // each one is answered as unsupported and otherwise ignored.
-          if (!command.isBlank()) {
-            report.line("UNSUPPORTED", Report.now(), command.trim().split("\\s+")[0]);
-          }
-        }
-      } catch (Exception ignored) {
-        // treat as closed
-      }
-      System.exit(0); // runs the shutdown hook
-    }, "candidate-stdin");
-    stdinWatcher.setDaemon(true);
+    // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so each one
+    // is answered as unsupported and otherwise ignored.
+    Thread stdinWatcher = StdinCommands.watcher(StdinCommands.allUnsupported(report));
 
     startElector[0].run();
-    report.line("READY", args.identity(), Long.toString(ProcessHandle.current().pid()));
+    report.ready(args.identity());
     stdinWatcher.start();
-    if (!args.workInterval().isZero()) {
-      runLeaderOnlyWork(leading, args, report);
-    }
+    LeaderOnlyWork.run(leading::get, args, report);
     stopped.await();
-  }
-
-  private static void runLeaderOnlyWork(AtomicBoolean leading, CandidateArgs args, Report report)
-      throws InterruptedException {
-    AtomicLong seq = new AtomicLong();
-    while (true) {
-      Thread.sleep(args.workInterval().toMillis());
-      if (!leading.get()) {
-        continue;
-      }
-      String n = Long.toString(seq.incrementAndGet());
-      report.line("WORK_START", Report.now(), n, "-1");
-      Thread.sleep(args.workDuration().toMillis());
-      report.line("WORK_END", Report.now(), n);
-    }
   }
 }

@@ -1,8 +1,8 @@
 package io.github.leaderelection.candidate.springcloud;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.github.leaderelection.candidate.protocol.CandidateArgs;
+import io.github.leaderelection.candidate.protocol.Report;
+import io.github.leaderelection.candidate.protocol.StdinCommands;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,29 +90,15 @@ public class SpringCloudCandidate {
         c.close(); // @PreDestroy of the elector: stops it, releases the Lease when held
       }
       leadership.closed();
-      report.line("CLOSED", Report.now());
+      report.closed();
       stopped.countDown();
     }, "candidate-shutdown"));
 
     context.set(app.run());
-    report.line("READY", args.identity(), Long.toString(ProcessHandle.current().pid()));
-    Thread stdin = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-        String command;
-        while ((command = in.readLine()) != null) {
-          // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hooks, so
-          // each one is answered as unsupported and otherwise ignored.
-          if (!command.isBlank()) {
-            report.line("UNSUPPORTED", Report.now(), command.trim().split("\\s+")[0]);
-          }
-        }
-      } catch (Exception ignored) {
-        // treat as closed
-      }
-      System.exit(0); // runs the shutdown hook
-    }, "candidate-stdin");
-    stdin.setDaemon(true);
-    stdin.start();
+    report.ready(args.identity());
+    // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hooks, so each one
+    // is answered as unsupported and otherwise ignored.
+    StdinCommands.watcher(StdinCommands.allUnsupported(report)).start();
     work.run();
     stopped.await();
   }
@@ -155,10 +141,10 @@ public class SpringCloudCandidate {
     public synchronized void onApplicationEvent(ApplicationEvent event) {
       if (event instanceof StartLeadingEvent && !leading) {
         leading = true;
-        report.line("ELECTED", Report.now(), "-1");
+        report.elected("-1");
       } else if (event instanceof StopLeadingEvent && leading) {
         leading = false;
-        report.line("LOST", Report.now(), stopping ? "SHUTDOWN" : "STOP_LEADING");
+        report.lost(stopping ? "SHUTDOWN" : "STOP_LEADING");
       }
     }
 
@@ -174,7 +160,7 @@ public class SpringCloudCandidate {
     synchronized void closed() {
       if (leading) {
         leading = false;
-        report.line("LOST", Report.now(), "SHUTDOWN");
+        report.lost("SHUTDOWN");
       }
     }
   }
@@ -210,10 +196,10 @@ public class SpringCloudCandidate {
           }
           running = true;
         }
-        String n = Long.toString(++seq);
-        report.line("WORK_START", Report.now(), n, "-1");
+        long n = ++seq;
+        report.workStart(n, "-1");
         Thread.sleep(args.workDuration().toMillis());
-        report.line("WORK_END", Report.now(), n);
+        report.workEnd(n);
         synchronized (lock) {
           running = false;
           lock.notifyAll();
