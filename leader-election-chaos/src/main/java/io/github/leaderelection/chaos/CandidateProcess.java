@@ -1,5 +1,6 @@
 package io.github.leaderelection.chaos;
 
+import io.github.leaderelection.testsupport.TcpProxy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,10 +16,10 @@ final class CandidateProcess {
 
   private final CandidateLog log;
   private final Process process;
-  private final ChaosProxy proxy;
+  private final TcpProxy proxy;
   private final Thread reader;
 
-  private CandidateProcess(CandidateLog log, Process process, ChaosProxy proxy, PrintWriter transcript) {
+  private CandidateProcess(CandidateLog log, Process process, TcpProxy proxy, PrintWriter transcript) {
     this.log = log;
     this.process = process;
     this.proxy = proxy;
@@ -34,7 +35,7 @@ final class CandidateProcess {
    * and into {@code log}.
    */
   static CandidateProcess start(CandidateLog log, List<String> command, java.util.Map<String, String> environment,
-      ChaosProxy proxy, Path stderrFile, PrintWriter transcript) {
+      TcpProxy proxy, Path stderrFile, PrintWriter transcript) {
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(stderrFile.toFile()))
         .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -72,7 +73,7 @@ final class CandidateProcess {
     return log;
   }
 
-  ChaosProxy proxy() {
+  TcpProxy proxy() {
     return proxy;
   }
 

@@ -1,5 +1,6 @@
 package io.github.leaderelection.chaos;
 
+import io.github.leaderelection.testsupport.TcpProxy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Runs candidate JVMs against the API server, each through its own {@link ChaosProxy}, and
+ * Runs candidate JVMs against the API server, each through its own {@link TcpProxy}, and
  * injects faults one after the other, chosen by a seeded {@link Random}: after each one it
  * waits until a leader is confirmed again (the liveness check), then goes on. Everything the
  * candidates print and everything done to them is recorded for the {@link InvariantChecker}.
@@ -37,7 +38,7 @@ public final class ChaosRunner {
   private final List<CandidateLog> logs = new ArrayList<>();
   private final List<Fault> faults = new ArrayList<>();
   private CandidateProcess[] slots;
-  private ChaosProxy[] proxies;
+  private TcpProxy[] proxies;
   private PlainHttpHop[] hops;
   private Path[] kubeconfigs;
   private int[] generations;
@@ -71,7 +72,7 @@ public final class ChaosRunner {
     editor = new LeaseEditor(server.adminClient(), server.namespace(), lease);
     int n = cfg.candidates();
     slots = new CandidateProcess[n];
-    proxies = new ChaosProxy[n];
+    proxies = new TcpProxy[n];
     hops = new PlainHttpHop[n];
     kubeconfigs = new Path[n];
     generations = new int[n];
@@ -84,11 +85,11 @@ public final class ChaosRunner {
       String ca = cfg.httpHop() ? PlainHttpHop.caFromKubeconfig(Files.readString(template)) : null;
       for (int i = 0; i < n; i++) {
         if (cfg.httpHop()) {
-          // candidate --http--> ChaosProxy (connection faults) --> PlainHttpHop --TLS--> API server
+          // candidate --http--> TcpProxy (connection faults) --> PlainHttpHop --TLS--> API server
           hops[i] = PlainHttpHop.start(server.url().getHost(), server.url().getPort(), ca);
-          proxies[i] = ChaosProxy.start("127.0.0.1", hops[i].port());
+          proxies[i] = TcpProxy.to("127.0.0.1", hops[i].port()).name("chaos-proxy").start();
         } else {
-          proxies[i] = ChaosProxy.start(server.url().getHost(), server.url().getPort());
+          proxies[i] = TcpProxy.to(server.url().getHost(), server.url().getPort()).name("chaos-proxy").start();
         }
         kubeconfigs[i] = rewriteServer(template, dir.resolve("kubeconfig-" + i + ".yaml"), proxies[i].port(),
             cfg.httpHop());
@@ -122,7 +123,7 @@ public final class ChaosRunner {
     } finally {
       endedAt = System.nanoTime();
       stopAll();
-      for (ChaosProxy p : proxies) {
+      for (TcpProxy p : proxies) {
         if (p != null) {
           p.close();
         }
@@ -181,15 +182,15 @@ public final class ChaosRunner {
     switch (type) {
       case PROXY_RESET -> {
         CandidateProcess p = target(f, leader, 0.5);
-        p.proxy().reset();
+        p.proxy().cutConnections();
         f.healedAt(System.nanoTime());
       }
       case PROXY_STALL -> proxyFault(f, target(f, leader, 0.5), between(cfg.rd() * 3 / 10, cfg.rd() * 65 / 100),
-          ChaosProxy::stall, "stall");
+          TcpProxy::stall, "stall");
       case PROXY_STALL_BEYOND_RD -> proxyFault(f, target(f, leader, 0.8),
-          between(cfg.rd() + 200 * MS, cfg.ld() + 500 * MS), ChaosProxy::stall, "stall");
+          between(cfg.rd() + 200 * MS, cfg.ld() + 500 * MS), TcpProxy::stall, "stall");
       case PROXY_CUT_OFF -> proxyFault(f, target(f, leader, 0.5), between(cfg.rd() * 3 / 10, cfg.ld()),
-          ChaosProxy::cutOff, "cut off");
+          TcpProxy::cutOff, "cut off");
       case PROXY_LATENCY -> {
         long latency = between(50 * MS, cfg.rd() / 4);
         proxyFault(f, target(f, leader, 0.5), between(1000 * MS, 2500 * MS),
@@ -346,8 +347,8 @@ public final class ChaosRunner {
     f.target("role", leaderAtStart != null);
     server.withholdLeaseVerb("watch");
     try {
-      for (ChaosProxy p : proxies) {
-        p.reset();
+      for (TcpProxy p : proxies) {
+        p.cutConnections();
       }
       sleepNanos(cfg.rp());
       CandidateProcess leader = leaderNow(System.nanoTime());
@@ -410,7 +411,7 @@ public final class ChaosRunner {
     return null;
   }
 
-  private void proxyFault(Fault f, CandidateProcess p, long nanos, Consumer<ChaosProxy> fault, String what)
+  private void proxyFault(Fault f, CandidateProcess p, long nanos, Consumer<TcpProxy> fault, String what)
       throws InterruptedException {
     fault.accept(p.proxy());
     sleepNanos(nanos);
@@ -572,7 +573,7 @@ public final class ChaosRunner {
         p.thaw();
       }
     }
-    for (ChaosProxy proxy : proxies) {
+    for (TcpProxy proxy : proxies) {
       if (proxy != null) {
         proxy.resume();
       }

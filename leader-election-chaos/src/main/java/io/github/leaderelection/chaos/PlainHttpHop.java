@@ -1,13 +1,13 @@
 package io.github.leaderelection.chaos;
 
+import io.github.leaderelection.testsupport.TcpProxy;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
@@ -17,11 +17,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,15 +27,17 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A plain-HTTP/1.1 hop to the API server, so the chaos suite can change what a candidate reads.
  *
- * <p>Why a plain hop: the {@link ChaosProxy} forwards TLS bytes end to end and cannot see or
- * change a body; terminating TLS there would need a CA the candidates trust, for little gain.
- * The candidate's kubeconfig names {@code http://} this hop instead (its bearer token passes
- * through unchanged); the hop opens its own TLS connection to the API server for each client
- * connection, trusting the server's CA. Requests are forwarded byte for byte. Responses are
- * parsed (Content-Length, chunked, or until close) so that, while {@link #injecting} is on,
- * every Lease in a body (a GET or PUT answer, each watch event) gains {@code spec.futureField},
- * a field the Java client models do not define (rule 25). The API server itself drops unknown
- * fields on write, so they can only reach a reader this way.
+ * <p>Why a plain hop: the candidate's {@link TcpProxy} forwards TLS bytes end to end and cannot
+ * see or change a body; terminating TLS there would need a CA the candidates trust, for little
+ * gain. The candidate's kubeconfig names {@code http://} this hop instead (its bearer token
+ * passes through unchanged); the hop opens its own TLS connection to the API server for each
+ * client connection, trusting the server's CA. It is a {@link TcpProxy} too (its accept loop,
+ * its connections, its byte loop for the requests, which are forwarded byte for byte), with a
+ * TLS upstream and a relay of its own for the responses: they are parsed (Content-Length,
+ * chunked, or until close) so that, while {@link #injecting} is on, every Lease in a body (a
+ * GET or PUT answer, each watch event) gains {@code spec.futureField}, a field the Java client
+ * models do not define (rule 25). The API server itself drops unknown fields on write, so they
+ * can only reach a reader this way. The faults are the candidate's proxy's; this one has none.
  *
  * <p>Over plain HTTP the client speaks HTTP/1.1 (no ALPN, no h2), one request at a time per
  * connection, which is what makes the response framing simple to follow.
@@ -53,33 +50,22 @@ public final class PlainHttpHop implements AutoCloseable {
   private static final byte[] SPEC = "\"spec\":{".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$");
 
-  private final InetSocketAddress target;
-  private final SSLContext tls;
-  private final ServerSocket serverSocket;
-  private final ExecutorService threads;
-  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final TcpProxy proxy;
   private volatile boolean injecting;
-  private volatile boolean closed;
   private final AtomicLong injected = new AtomicLong();
 
-  private PlainHttpHop(InetSocketAddress target, SSLContext tls) throws IOException {
-    this.target = target;
-    this.tls = tls;
-    this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    String prefix = "chaos-hop-" + serverSocket.getLocalPort() + "-";
-    AtomicInteger n = new AtomicInteger();
-    this.threads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    threads.execute(this::acceptLoop);
+  private PlainHttpHop(String host, int port, SSLContext tls) {
+    this.proxy = TcpProxy.to(host, port)
+        .name("chaos-hop")
+        .upstream((target, timeoutMillis) -> connectTls(tls, target, timeoutMillis))
+        .toClient(this::forwardResponses)
+        .start();
   }
 
   /** A hop to {@code host:port} over TLS, trusting the CA certificate(s) in {@code caPem}. */
   public static PlainHttpHop start(String host, int port, String caPem) {
     try {
-      return new PlainHttpHop(new InetSocketAddress(host, port), trusting(caPem));
+      return new PlainHttpHop(host, port, trusting(caPem));
     } catch (IOException | java.security.GeneralSecurityException e) {
       throw new IllegalStateException("could not start the plain-HTTP hop", e);
     }
@@ -95,7 +81,7 @@ public final class PlainHttpHop implements AutoCloseable {
   }
 
   public int port() {
-    return serverSocket.getLocalPort();
+    return proxy.port();
   }
 
   /** Turns the injection of {@code spec.futureField} into Lease bodies on or off. */
@@ -110,16 +96,7 @@ public final class PlainHttpHop implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    try {
-      serverSocket.close();
-    } catch (IOException ignored) {
-      // nothing to report
-    }
-    for (Socket s : sockets) {
-      quietClose(s);
-    }
-    threads.shutdownNow();
+    proxy.close();
   }
 
   private static SSLContext trusting(String caPem) throws java.security.GeneralSecurityException, IOException {
@@ -137,70 +114,24 @@ public final class PlainHttpHop implements AutoCloseable {
     return ctx;
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      Socket client;
-      try {
-        client = serverSocket.accept();
-      } catch (IOException e) {
-        return;
-      }
-      threads.execute(() -> connect(client));
+  /** A TLS connection to the API server, handshake done (a failure closes what it opened). */
+  private static Socket connectTls(SSLContext tls, InetSocketAddress target, int timeoutMillis) throws IOException {
+    Socket raw = TcpProxy.PLAIN.connect(target, timeoutMillis);
+    try {
+      SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(raw, target.getHostString(), target.getPort(), true);
+      socket.startHandshake();
+      return socket;
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
     }
   }
 
-  private void connect(Socket client) {
-    sockets.add(client);
-    SSLSocket upstream = null;
-    try {
-      Socket raw = new Socket();
-      raw.connect(target, 5_000);
-      upstream = (SSLSocket) tls.getSocketFactory().createSocket(raw, target.getHostString(), target.getPort(), true);
-      sockets.add(upstream);
-      upstream.setTcpNoDelay(true);
-      client.setTcpNoDelay(true);
-      upstream.startHandshake();
-    } catch (IOException e) {
-      // As a refused connection would look to the client.
-      quietClose(client);
-      if (upstream != null) {
-        quietClose(upstream);
-      }
-      return;
-    }
-    SSLSocket up = upstream;
-    threads.execute(() -> forwardRequests(client, up));
-    threads.execute(() -> forwardResponses(up, client));
-  }
-
-  private void forwardRequests(Socket client, Socket upstream) {
-    byte[] buffer = new byte[16 * 1024];
-    try {
-      InputStream in = client.getInputStream();
-      OutputStream out = upstream.getOutputStream();
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        out.write(buffer, 0, n);
-        out.flush();
-      }
-    } catch (IOException ignored) {
-      // either side closed
-    } finally {
-      closeBoth(client, upstream);
-    }
-  }
-
-  private void forwardResponses(Socket upstream, Socket client) {
-    try {
-      InputStream in = new java.io.BufferedInputStream(upstream.getInputStream(), 16 * 1024);
-      OutputStream out = client.getOutputStream();
-      while (relayOneResponse(in, out)) {
-        // next response on this connection
-      }
-    } catch (IOException ignored) {
-      // either side closed
-    } finally {
-      closeBoth(client, upstream);
+  /** The responses of one connection, each relayed (changed or not) as it comes. */
+  private void forwardResponses(InputStream upstream, OutputStream client) throws IOException {
+    InputStream in = new BufferedInputStream(upstream, 16 * 1024);
+    while (relayOneResponse(in, client)) {
+      // next response on this connection
     }
   }
 
@@ -384,20 +315,5 @@ public final class PlainHttpHop implements AutoCloseable {
       }
     }
     return -1;
-  }
-
-  private void closeBoth(Socket a, Socket b) {
-    quietClose(a);
-    quietClose(b);
-    sockets.remove(a);
-    sockets.remove(b);
-  }
-
-  private static void quietClose(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // nothing to do
-    }
   }
 }
