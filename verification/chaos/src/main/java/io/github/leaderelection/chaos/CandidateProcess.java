@@ -126,16 +126,7 @@ final class CandidateProcess {
   /** SIGTERM (the JVM runs its shutdown hook: the elector closes) and waits up to {@code millis}. */
   boolean terminate(long millis) {
     signal("TERM");
-    try {
-      if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
-        reader.join(5_000);
-        log.exitedAt(System.nanoTime());
-        return true;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return false;
+    return awaitExit(millis);
   }
 
   /** Closes stdin (the protocol's graceful stop) and waits up to {@code millis} for the exit. */
@@ -145,6 +136,11 @@ final class CandidateProcess {
     } catch (IOException ignored) {
       // already gone
     }
+    return awaitExit(millis);
+  }
+
+  /** Waits up to {@code millis} for the exit, then for the reader to have read the last line. */
+  private boolean awaitExit(long millis) {
     try {
       if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
         reader.join(5_000);
