@@ -43,17 +43,17 @@ say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 now_ms() { date +%s%3N; }
 
 say "1/5 API server binaries (built once from Go modules, then cached)"
-bin_dir="$(tools/apiserver/build.sh)"
+bin_dir="$(verification/apiserver/build.sh)"
 
 say "2/5 Building the sample application"
-./mvnw -q -B -DskipTests -pl sample-app,leader-election-test-support -am install >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+./mvnw -q -B -DskipTests -pl sample-app,verification/test-support -am install >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 jar="$(ls sample-app/target/sample-app-*.jar | grep -v original | head -1)"
 cp_file="$work/test-support.classpath"
-./mvnw -q -B -pl leader-election-test-support dependency:build-classpath \
+./mvnw -q -B -pl verification/test-support dependency:build-classpath \
   -Dmdep.outputFile="$cp_file" >"$work/cp.log" 2>&1 || { cat "$work/cp.log"; exit 1; }
 
 say "3/5 Starting etcd and kube-apiserver on loopback"
-java -cp "leader-election-test-support/target/classes:$(cat "$cp_file")" \
+java -cp "verification/test-support/target/classes:$(cat "$cp_file")" \
   io.github.leaderelection.testsupport.LocalApiServerMain \
   --bin "$bin_dir" --kubeconfig "$work/kubeconfig" --user restricted >"$work/apiserver.log" 2>&1 &
 pids+=($!)

@@ -55,7 +55,7 @@ class RealApiServerHarnessIT {
 
     /**
      * {@value #EXPECT_VERSION_ENV} when set (with a leading v), else the default line of
-     * tools/apiserver/versions, which ./mvnw verify runs on.
+     * verification/apiserver/versions, which ./mvnw verify runs on.
      */
     static String expectedVersion() {
         String expected = System.getenv(EXPECT_VERSION_ENV);
@@ -63,7 +63,7 @@ class RealApiServerHarnessIT {
             return expected.trim().startsWith("v") ? expected.trim() : "v" + expected.trim();
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path file = dir.resolve("tools/apiserver/versions");
+            Path file = dir.resolve("verification/apiserver/versions");
             if (Files.isRegularFile(file)) {
                 try {
                     for (String line : Files.readAllLines(file)) {
@@ -77,7 +77,7 @@ class RealApiServerHarnessIT {
                 }
             }
         }
-        throw new IllegalStateException("tools/apiserver/versions not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("verification/apiserver/versions not found above " + Path.of("").toAbsolutePath());
     }
 
     @Test

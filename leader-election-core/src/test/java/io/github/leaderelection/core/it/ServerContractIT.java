@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What the elector relies on that is the API server's to keep, and that could change between
  * Kubernetes versions: .ci/run runs this on the oldest, the default and the newest supported
- * version (tools/apiserver/versions).
+ * version (verification/apiserver/versions).
  *
  * <ul>
  *   <li>Watch bookmarks arrive on a {@code fieldSelector=metadata.name} watch with

@@ -1,0 +1,193 @@
+package io.github.leaderelection.candidate;
+
+import io.github.leaderelection.candidate.protocol.CandidateArgs;
+import io.github.leaderelection.candidate.protocol.Report;
+import io.github.leaderelection.candidate.protocol.StdinCommands;
+import io.github.leaderelection.core.ElectionConfig;
+import io.github.leaderelection.core.ElectionObserver;
+import io.github.leaderelection.core.KubernetesLeaseStore;
+import io.github.leaderelection.core.LeaderElector;
+import io.github.leaderelection.core.LeadershipListener;
+import io.github.leaderelection.core.LeadershipTerm;
+import io.github.leaderelection.core.LossReason;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.FileReader;
+import java.io.Reader;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A candidate process on leader-election-core. Leader-only work, when asked for, checks
+ * {@link LeaderElector#isLeader()} before each execution, exactly as {@code @LeaderOnly} does.
+ *
+ * <p>With the optional {@code --trace-acting true} it also prints, for the chaos suite (see
+ * {@code verification/chaos/docs/chaos.md}): {@code ACQUIRED <ackNanos> <fencingToken>
+ * <sentAtNanos>} when the acquiring write was acknowledged, {@code RELINQUISHED <nanos>
+ * <fencingToken> <reason>} when the elector stopped acting (both from the elector thread), and
+ * {@code WORK_CHECK <nanos> <seq>} with the time taken just before the leadership check of the
+ * execution {@code seq} whose {@code WORK_START} follows, and {@code NEW_LEADER <nanos> <identity>}
+ * when the listener is told of a new holder (in order with ELECTED and LOST), and {@code
+ * LOST_LISTENER_END <nanos> <fencingToken>} when the lost-listener returns.
+ *
+ * <p>Commands on stdin, one a line (PROTOCOL.md): {@code STEP_DOWN} calls {@link
+ * LeaderElector#stepDown()} and prints {@code STEP_DOWN_DONE <nanos> <released>} when its future
+ * completes; {@code SLOW_LOST <millis>} makes the next lost-listener block that long (leader work
+ * that does not stop at once). Each is acknowledged with {@code COMMAND <nanos> <name> ok}.
+ */
+public final class OursCandidate {
+
+  private OursCandidate() {}
+
+  public static void main(String[] argv) throws Exception {
+    CandidateArgs args = CandidateArgs.parse(argv);
+    // The options of this program only (PROTOCOL.md), read before anything starts.
+    boolean traceActing = args.flag("trace-acting");
+    Duration stepDownCooldown = args.optionalMillis("step-down-cooldown-ms");
+    Duration shutdownTimeout = args.optionalMillis("shutdown-timeout-ms");
+    Report report = new Report();
+    ApiClient client;
+    try (Reader r = new FileReader(args.kubeconfig().toFile())) {
+      client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
+    }
+    ElectionConfig.Builder configBuilder = ElectionConfig.builder(args.lease())
+        .namespace(args.namespace())
+        .identity(args.identity())
+        .leaseDuration(args.leaseDuration())
+        .renewDeadline(args.renewDeadline())
+        .retryPeriod(args.retryPeriod());
+    if (stepDownCooldown != null) {
+      configBuilder.stepDownCooldown(stepDownCooldown);
+    }
+    if (shutdownTimeout != null) {
+      configBuilder.shutdownTimeout(shutdownTimeout);
+    }
+    ElectionConfig config = configBuilder.build();
+    // SLOW_LOST arms this for the next lost-listener only, so later losses are not slowed.
+    AtomicLong slowLostMillis = new AtomicLong();
+    LeaderElector elector = LeaderElector.builder(config, new KubernetesLeaseStore(client, config))
+        .clock(Clock.offset(Clock.systemUTC(), args.wallOffset()))
+        .observer(new ElectionObserver() {
+          private long lastSentAt;
+          private long lastAckAt;
+
+          @Override
+          public void renewed(long sentAtNanos, Duration latency) {
+            lastSentAt = sentAtNanos;
+            lastAckAt = sentAtNanos + latency.toNanos();
+            report.renewed(sentAtNanos);
+          }
+
+          // --trace-acting true (extra lines for the chaos suite, verification/chaos/docs/chaos.md):
+          // the term's bounds as the elector thread sees them. ELECTED / LOST come later, from
+          // the listener thread, so they would hide an overlap.
+          @Override
+          public void acquired(LeadershipTerm term, Duration sinceCandidacy) {
+            if (traceActing) {
+              // renewed() for the acquiring write ran just before, on this same thread.
+              report.line("ACQUIRED", Long.toString(lastAckAt), Long.toString(term.fencingToken()),
+                  Long.toString(lastSentAt));
+            }
+          }
+
+          @Override
+          public void lost(LeadershipTerm term, LossReason reason) {
+            if (traceActing) {
+              report.line("RELINQUISHED", Report.now(), Long.toString(term.fencingToken()), reason.name());
+            }
+          }
+        })
+        .listener(new LeadershipListener() {
+          @Override
+          public void onElected(LeadershipTerm term) {
+            report.elected(Long.toString(term.fencingToken()));
+          }
+
+          @Override
+          public void onLost(LeadershipTerm term, LossReason reason) {
+            report.lost(reason.name());
+            long block = slowLostMillis.getAndSet(0);
+            String how = "";
+            if (block > 0) {
+              try {
+                Thread.sleep(block);
+              } catch (InterruptedException e) {
+                // the elector gave up on us (shutdown): say so, the release must not depend on it
+                how = " interrupted";
+                Thread.currentThread().interrupt();
+              }
+            }
+            if (traceActing) {
+              // The release may only follow this line (rule 5); the chaos checker holds rivals to it.
+              report.line(("LOST_LISTENER_END " + Report.now() + " " + term.fencingToken() + how).split(" "));
+            }
+          }
+
+          @Override
+          public void onNewLeader(String identity) {
+            if (traceActing) {
+              // In order with ELECTED/LOST (same listener thread): tells whether this process
+              // had seen a holder's record before it acquired.
+              report.line("NEW_LEADER", Report.now(), identity);
+            }
+          }
+        })
+        .build();
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      elector.close();
+      report.closed();
+      stopped.countDown();
+    }, "candidate-shutdown"));
+    Thread stdinWatcher = StdinCommands.watcher(words -> command(words, elector, slowLostMillis, report));
+
+    elector.start();
+    report.ready(args.identity());
+    stdinWatcher.start();
+    if (!args.workInterval().isZero()) {
+      runLeaderOnlyWork(elector, args, traceActing, report);
+    }
+    stopped.await();
+  }
+
+  /** One stdin command of PROTOCOL.md; anything else is answered as unsupported. */
+  private static void command(String[] w, LeaderElector elector, AtomicLong slowLostMillis, Report report) {
+    switch (w[0]) {
+      case "STEP_DOWN" -> {
+        elector.stepDown().whenComplete((released, error) ->
+            report.stepDownDone(error != null ? "error" : Boolean.toString(released)));
+        report.command("STEP_DOWN");
+      }
+      case "SLOW_LOST" -> {
+        long millis = w.length > 1 ? Long.parseLong(w[1]) : 0;
+        slowLostMillis.set(millis);
+        report.command("SLOW_LOST");
+      }
+      default -> report.unsupported(w[0]);
+    }
+  }
+
+  private static void runLeaderOnlyWork(LeaderElector elector, CandidateArgs args, boolean traceActing,
+      Report report) throws InterruptedException {
+    AtomicLong seq = new AtomicLong();
+    while (true) {
+      Thread.sleep(args.workInterval().toMillis());
+      long checkedFrom = System.nanoTime();
+      var term = elector.currentTerm();
+      if (term.isEmpty()) {
+        continue;
+      }
+      long n = seq.incrementAndGet();
+      if (traceActing) {
+        report.line("WORK_CHECK", Long.toString(checkedFrom), Long.toString(n));
+      }
+      report.workStart(n, Long.toString(term.get().fencingToken()));
+      Thread.sleep(args.workDuration().toMillis());
+      report.workEnd(n);
+    }
+  }
+}

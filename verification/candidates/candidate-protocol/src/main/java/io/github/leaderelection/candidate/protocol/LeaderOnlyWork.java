@@ -1,0 +1,31 @@
+package io.github.leaderelection.candidate.protocol;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The leader-only work of a program whose elector has no fencing token (its lines carry
+ * {@code -1}): every {@code --work-interval-ms} it checks {@code leading} and, when it leads,
+ * prints {@code WORK_START}, works {@code --work-duration-ms} and prints {@code WORK_END}.
+ */
+public final class LeaderOnlyWork {
+
+  private LeaderOnlyWork() {}
+
+  /** Runs until the thread is interrupted; returns at once when the work interval is zero. */
+  public static void run(BooleanSupplier leading, CandidateArgs args, Report report) throws InterruptedException {
+    if (args.workInterval().isZero()) {
+      return;
+    }
+    long seq = 0;
+    while (true) {
+      Thread.sleep(args.workInterval().toMillis());
+      if (!leading.getAsBoolean()) {
+        continue;
+      }
+      long n = ++seq;
+      report.workStart(n, "-1");
+      Thread.sleep(args.workDuration().toMillis());
+      report.workEnd(n);
+    }
+  }
+}
