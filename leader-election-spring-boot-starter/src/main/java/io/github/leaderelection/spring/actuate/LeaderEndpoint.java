@@ -4,6 +4,7 @@ import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.ElectionStatus;
 import io.github.leaderelection.spring.LeaderElection;
 import io.github.leaderelection.spring.election.ConfiguredLeaderElections;
+import io.github.leaderelection.spring.election.LeadershipBalancing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public class LeaderEndpoint {
   private final ElectionConfig config;
   private final String mode;
   private final ConfiguredLeaderElections elections;
+  private final LeadershipBalancing balancing;
 
   /**
    * @param election the election to report on and step down from
@@ -61,10 +63,23 @@ public class LeaderEndpoint {
    */
   public LeaderEndpoint(LeaderElection election, ElectionConfig config, String mode,
       @Nullable ConfiguredLeaderElections elections) {
+    this(election, config, mode, elections, null);
+  }
+
+  /**
+   * @param election the default election, to report on and step down from
+   * @param config the configuration the default election runs with, or null when unknown
+   * @param mode the mode the elections run in (auto resolved), e.g. "kubernetes"
+   * @param elections all elections, for the named ones; null for the default one only
+   * @param balancing the balancing of the elections ({@code leader.election.balance}), or null
+   */
+  public LeaderEndpoint(LeaderElection election, ElectionConfig config, String mode,
+      @Nullable ConfiguredLeaderElections elections, @Nullable LeadershipBalancing balancing) {
     this.election = Objects.requireNonNull(election, "election");
     this.config = config;
     this.mode = mode;
     this.elections = elections;
+    this.balancing = balancing;
   }
 
   /** What this instance knows about the default election, and the named ones under {@code elections}. */
@@ -79,7 +94,12 @@ public class LeaderEndpoint {
         }
       }
     }
-    return describe(election, config, named);
+    LeaderDescriptor d = describe(election, config, named);
+    if (balancing == null) {
+      return d;
+    }
+    return new LeaderDescriptor(d.holder(), d.acquireTime(), d.renewTime(), d.transitions(), d.identity(), d.state(),
+        d.fencingToken(), d.lastError(), d.configuration(), d.elections(), balancing.status());
   }
 
   /** One election, by name ({@code default} for the default one); null (404) for an unknown name. */
@@ -107,7 +127,7 @@ public class LeaderEndpoint {
         ElectionStates.of(status),
         token.isPresent() ? token.getAsLong() : null,
         status.lastError(),
-        configuration(status, config), named);
+        configuration(status, config), named, null);
   }
 
   /**
@@ -180,10 +200,12 @@ public class LeaderEndpoint {
    * @param lastError the last failed request since the last success, or null
    * @param configuration what the election runs with
    * @param elections the named elections, by name; null when there are none (or for one of them)
+   * @param balance what balancing sees (members, this instance's quota and count); null without
+   *     balancing (or for one election)
    */
   public record LeaderDescriptor(String holder, String acquireTime, String renewTime, int transitions,
       String identity, String state, Long fencingToken, String lastError, Configuration configuration,
-      @Nullable Map<String, LeaderDescriptor> elections)
+      @Nullable Map<String, LeaderDescriptor> elections, LeadershipBalancing.@Nullable Status balance)
       implements OperationResponseBody {}
 
   /**

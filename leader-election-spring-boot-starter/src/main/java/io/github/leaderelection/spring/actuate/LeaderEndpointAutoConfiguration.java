@@ -4,6 +4,7 @@ import io.github.leaderelection.core.ElectionConfig;
 import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.spring.LeaderElection;
 import io.github.leaderelection.spring.election.ConfiguredLeaderElections;
+import io.github.leaderelection.spring.election.LeadershipBalancing;
 import io.github.leaderelection.spring.election.ElectionModes;
 import io.github.leaderelection.spring.election.LeaderElectionAutoConfiguration;
 import io.github.leaderelection.spring.election.LeaderElectionProperties;
@@ -35,10 +36,11 @@ public final class LeaderEndpointAutoConfiguration {
   @ConditionalOnAvailableEndpoint
   LeaderEndpoint leaderEndpoint(LeaderElection election, ObjectProvider<LeaderElector> elector,
       ObjectProvider<ElectionConfig> config, ObjectProvider<LeaderElectionProperties> properties,
-      ObjectProvider<ConfiguredLeaderElections> elections, Environment environment) {
+      ObjectProvider<ConfiguredLeaderElections> elections, ObjectProvider<LeadershipBalancing> balancing,
+      Environment environment) {
     LeaderElectionProperties props = properties.getIfAvailable(LeaderElectionProperties::new);
     String mode = ElectionModes.resolve(props.getMode(), environment).name().toLowerCase(Locale.ROOT).replace('_', '-');
     return new LeaderEndpoint(election, ElectionConfigs.of(elector, config).orElse(null), mode,
-        elections.getIfAvailable());
+        elections.getIfAvailable(), balancing.getIfAvailable());
   }
 }

@@ -23,7 +23,7 @@ import org.springframework.context.SmartLifecycle;
  * from birth until its first plan) and stops before them, so an instance leaves the group
  * before it releases its leases, and the others know at once who takes each one.
  */
-final class LeadershipBalancing implements SmartLifecycle, DisposableBean {
+public final class LeadershipBalancing implements SmartLifecycle, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(LeadershipBalancing.class);
 
@@ -99,6 +99,29 @@ final class LeadershipBalancing implements SmartLifecycle, DisposableBean {
   /** The last plan; null when not balancing or before the first round. */
   synchronized BalancePlan plan() {
     return balancer == null ? null : balancer.plan();
+  }
+
+  /**
+   * What balancing sees now, for the {@code leader} endpoint.
+   *
+   * @param group the group's name
+   * @param members the live members, in identity order; empty before the first plan, when
+   *     the members cannot be seen, or when the elections are local
+   * @param quota how many balanced elections this instance should lead
+   * @param leads how many it leads
+   * @param elections the balanced elections
+   */
+  public record Status(String group, List<String> members, int quota, int leads, int elections) {}
+
+  /** What balancing sees now. */
+  public Status status() {
+    BalancePlan p = plan();
+    String self = defaults.identity();
+    if (p == null) {
+      return new Status(settings.group(), List.of(), 0, 0, settings.elections().size());
+    }
+    return new Status(settings.group(), List.copyOf(p.members()), p.quota(self), p.count(self),
+        settings.elections().size());
   }
 
   /** The group's name. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.leaderelection.spring.LeaderElections;
+import io.github.leaderelection.spring.actuate.LeaderEndpoint;
+import io.github.leaderelection.spring.election.LeadershipBalancing;
 import io.github.leaderelection.testsupport.ApiServerHandle;
 import io.github.leaderelection.testsupport.RealApiServer;
 import io.github.leaderelection.testsupport.TcpProxy;
@@ -62,6 +64,14 @@ class BalancingIT {
     }
     startSampler();
     Map<String, String> settled = awaitBalanced(5);
+    // The leader endpoint shows what balancing sees: five members, and each instance at its quota.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> contexts.values().forEach(c -> {
+      LeadershipBalancing.Status status = c.getBean(LeaderEndpoint.class).leader().balance();
+      assertThat(status.members()).containsExactlyElementsOf(IDS);
+      assertThat(status.leads()).isEqualTo(status.quota()).isBetween(2, 3);
+      assertThat(status.elections()).isEqualTo(12);
+      assertThat(status.group()).isEqualTo(lease);
+    }));
 
     // b-c shuts down: what it led moves to the others, nothing else moves.
     String leaving = "b-c";
@@ -135,7 +145,8 @@ class BalancingIT {
         "leader.election.lease-duration=4s",
         "leader.election.renew-deadline=3s",
         "leader.election.retry-period=1s",
-        "leader.election.balance.enabled=true"));
+        "leader.election.balance.enabled=true",
+        "management.endpoints.web.exposure.include=leader"));
     for (String e : ELECTIONS.subList(1, ELECTIONS.size())) {
       properties.add("leader.election.elections." + e + ".release-on-shutdown=true");
     }
