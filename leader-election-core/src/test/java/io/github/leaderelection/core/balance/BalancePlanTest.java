@@ -40,11 +40,7 @@ class BalancePlanTest {
   @Test
   void aBalancedGroupPlansNoMove() {
     // 3,3,2,2,2: differ by one at most.
-    Map<String, String> holders = new TreeMap<>();
-    String[] owners = {"a", "a", "a", "b", "b", "b", "c", "c", "d", "d", "e", "e"};
-    for (int i = 0; i < owners.length; i++) {
-      holders.put(lease(i), owners[i]);
-    }
+    Map<String, String> holders = heldBy("a", "a", "a", "b", "b", "b", "c", "c", "d", "d", "e", "e");
     BalancePlan plan = BalancePlan.of(List.of("e", "d", "c", "b", "a"), holders);
     assertThat(plan.movesPlanned()).isFalse();
     assertThat(plan.imbalance()).isEqualTo(1);
@@ -53,11 +49,7 @@ class BalancePlanTest {
 
   @Test
   void aMemberThatLeftHasItsLeasesPlacedOnTheOthersBelowTheirQuota() {
-    Map<String, String> holders = new TreeMap<>();
-    String[] owners = {"a", "a", "a", "b", "b", "b", "c", "c", "d", "d", "e", "e"};
-    for (int i = 0; i < owners.length; i++) {
-      holders.put(lease(i), owners[i]);
-    }
+    Map<String, String> holders = heldBy("a", "a", "a", "b", "b", "b", "c", "c", "d", "d", "e", "e");
     BalancePlan plan = BalancePlan.of(List.of("a", "b", "c", "d"), holders); // e left
     assertThat(plan.unplaced()).isEqualTo(2);
     assertThat(plan.movesPlanned()).isFalse(); // 3,3,2,2 + 2 to place: no one gives anything up
@@ -223,6 +215,11 @@ class BalancePlanTest {
       }
       return new Group(Set.copyOf(members).stream().sorted().toList(), holders);
     }
+  }
+
+  /** Lease i held by owners[i]. */
+  static Map<String, String> heldBy(String... owners) {
+    return holders(owners.length, i -> owners[i]);
   }
 
   static String lease(int i) {
