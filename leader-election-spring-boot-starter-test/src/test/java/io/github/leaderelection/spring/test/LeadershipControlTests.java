@@ -148,7 +148,13 @@ class LeadershipControlTests {
       assertThat(events.lossReasons()).containsExactly(LossReason.RENEW_FAILED);
       assertThat(leadership.isLeader()).isFalse();
       assertThat(leadership.holder()).contains(LeadershipControl.OTHER_INSTANCE);
-      assertThat(election.status().lastError()).contains("503");
+      // The last error is the refused renewals' 503, unless the elector's re-acquire right after
+      // the loss (it competes again at once) raced the other instance's takeover and got the 409
+      // that the takeover's newer resourceVersion causes: both are what a real server does.
+      // (Seen on CI at a load of 14 on 2 cores.)
+      assertThat(election.status().lastError()).satisfiesAnyOf(
+          e -> assertThat(e).contains("503"),
+          e -> assertThat(e).contains("is stale"));
 
       leadership.grant(); // writes work again
       assertThat(events.history()).containsExactly("lost RENEW_FAILED", "elected");
