@@ -123,7 +123,53 @@ class OperationsIT {
         .isEqualTo("leader");
   }
 
+  @Test
+  void aNamedElectionIsReadAndSteppedDownOverHttpAndBalancingShowsOnTheEndpoint(ApiServerHandle server)
+      throws Exception {
+    String lease = server.uniqueName("operations-named");
+    String[] named = {"management.endpoint.leader.access=unrestricted",
+        "leader.election.elections.billing.lease-duration=" + OperationsApp.LEASE_DURATION_SECONDS + "s",
+        "leader.election.balance.enabled=true"};
+    ConfigurableApplicationContext a = start(server, lease, "ops-a", named);
+    await().atMost(Duration.ofSeconds(15)).until(() -> elections(a).get("billing").isLeader()
+        && elections(a).get("default").isLeader());
+    ConfigurableApplicationContext b = start(server, lease, "ops-b", named);
+    // Balanced: one election each, once b is a member and a has released its surplus.
+    await().atMost(Duration.ofSeconds(60)).until(() -> elections(a).get("billing").isLeader()
+        != elections(a).get("default").isLeader() && elections(b).get("billing").isLeader()
+        != elections(b).get("default").isLeader());
+    // The endpoint shows the plan of the balancer's last round (every quarter of a hold-back).
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonObject balance = get(a, "/actuator/leader").getAsJsonObject("balance");
+      assertThat(balance.get("group").getAsString()).isEqualTo(lease);
+      assertThat(balance.getAsJsonArray("members").toString()).contains("ops-a").contains("ops-b");
+      assertThat(balance.get("quota").getAsInt()).isEqualTo(1);
+      assertThat(balance.get("leads").getAsInt()).isEqualTo(1);
+    });
+
+    ConfigurableApplicationContext billingLeader = elections(a).get("billing").isLeader() ? a : b;
+    ConfigurableApplicationContext other = billingLeader == a ? b : a;
+    JsonObject billing = get(other, "/actuator/leader/billing");
+    assertThat(billing.get("holder").getAsString())
+        .isEqualTo(billingLeader == a ? "ops-a" : "ops-b");
+    assertThat(billing.getAsJsonObject("configuration").get("leaseName").getAsString()).isEqualTo(lease + "-billing");
+    assertThat(http.send(HttpRequest.newBuilder(uri(other, "/actuator/leader/nope")).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).as("an unknown election").isEqualTo(404);
+
+    HttpResponse<String> stepDown = post(billingLeader, "/actuator/leader/billing");
+    assertThat(stepDown.statusCode()).isEqualTo(200);
+    assertThat(JsonParser.parseString(stepDown.body()).getAsJsonObject().get("released").getAsBoolean()).isTrue();
+    assertThat(elections(billingLeader).get("billing").isLeader()).isFalse();
+    // The other instance takes billing on the release; the default election did not move.
+    await().atMost(Duration.ofSeconds(OperationsApp.LEASE_DURATION_SECONDS)).pollInterval(Duration.ofMillis(20))
+        .until(() -> elections(other).get("billing").isLeader());
+  }
+
   // --- helpers ------------------------------------------------------------------------------------
+
+  private static io.github.leaderelection.spring.LeaderElections elections(ConfigurableApplicationContext c) {
+    return c.getBean(io.github.leaderelection.spring.LeaderElections.class);
+  }
 
   private ConfigurableApplicationContext start(ApiServerHandle server, String lease, String identity,
       String... properties) {
