@@ -136,6 +136,28 @@ public final class KubernetesLeaseStore implements LeaseStore {
     }
   }
 
+  /**
+   * Deletes the lease if it is still at {@code current}'s resourceVersion; a lease already gone
+   * is not an error.
+   *
+   * @throws LeaseStoreException.Conflict if the lease changed since {@code current} was read
+   */
+  public void delete(VersionedLease current) throws LeaseStoreException {
+    JsonObject options = new JsonObject();
+    options.addProperty("apiVersion", "v1");
+    options.addProperty("kind", "DeleteOptions");
+    JsonObject preconditions = new JsonObject();
+    preconditions.addProperty("resourceVersion", current.resourceVersion());
+    options.add("preconditions", preconditions);
+    try {
+      execute("delete", api.deleteNamespacedLease(name, namespace).buildCall(null), options);
+    } catch (LeaseStoreException.NotFound gone) {
+      // deleted already: what was asked
+    } catch (ApiException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public LeaseWatch watch(String resourceVersion, LeaseWatchListener listener) {
     return startWatch(resourceVersion, "metadata.name=" + name, new NamedListener() {

@@ -229,6 +229,23 @@ public final class LeaderElector implements AutoCloseable {
     return result;
   }
 
+  /**
+   * From now on, competes for a free lease (released, expired or absent) only {@code holdBack}
+   * after it became free, so that other candidates get it first; {@link Duration#ZERO} (the
+   * default) competes at once. Leadership held now is not affected, and a lease whose record
+   * names this candidate is re-acquired at once. Holding back only delays a takeover: it cannot
+   * make two leaders. Balancing uses it to steer free leases to the candidates below their share.
+   *
+   * @throws IllegalArgumentException if {@code holdBack} is negative
+   */
+  public void deferAcquisition(Duration holdBack) {
+    Event.Defer defer = new Event.Defer(holdBack);
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    post(defer);
+  }
+
   /** Adds a listener; it receives notifications from the next change on. */
   public void addListener(LeadershipListener listener) {
     listeners.add(listener);

@@ -44,6 +44,7 @@ public final class SharedLeaseWatch implements AutoCloseable {
 
   // All guarded by this.
   private final Map<String, List<Subscription>> subscribers = new HashMap<>();
+  private final List<PrefixObservation> observers = new ArrayList<>();
   private final Map<String, VersionedLease> leases = new HashMap<>();
   /** The resourceVersion of the deletion of each Lease seen deleted since the last list. */
   private final Map<String, String> deleted = new HashMap<>();
@@ -51,6 +52,7 @@ public final class SharedLeaseWatch implements AutoCloseable {
   private boolean synced;
   private boolean starting;
   private boolean fallback;
+  private LeaseStoreException fallbackCause;
   private boolean closed;
   private int failures;
   private int generation;
@@ -75,6 +77,56 @@ public final class SharedLeaseWatch implements AutoCloseable {
     return new SharedStore(store, leaseName);
   }
 
+  /**
+   * Sees every Lease whose name starts with {@code prefix}: once the watch is in sync, and after
+   * every change among them (a relist included), {@code observer} gets all of them as they are
+   * now. Calls come one at a time and must return quickly. When the
+   * namespace-wide watch is refused, {@link PrefixObserver#onUnavailable} is called once and
+   * nothing more.
+   *
+   * @return a handle that ends the observation
+   */
+  public LeaseWatch observe(String prefix, PrefixObserver observer) {
+    Objects.requireNonNull(prefix, "prefix");
+    Objects.requireNonNull(observer, "observer");
+    PrefixObservation o = new PrefixObservation(prefix, observer);
+    LeaseStoreException refused = null;
+    synchronized (this) {
+      if (closed) {
+        return () -> {};
+      }
+      if (fallback) {
+        refused = fallbackCause;
+      } else {
+        observers.add(o);
+        if (synced) {
+          o.deliver(leases);
+        } else if (!starting) {
+          starting = true;
+          int gen = ++generation;
+          CompletableFuture.runAsync(() -> sync(gen), command -> daemon(command).start());
+        }
+      }
+    }
+    if (refused != null) {
+      observer.onUnavailable(refused);
+    }
+    return () -> {
+      synchronized (SharedLeaseWatch.this) {
+        observers.remove(o);
+      }
+    };
+  }
+
+  /** Receives the Leases of a name prefix; see {@link #observe}. */
+  public interface PrefixObserver {
+    /** The Leases of the prefix now, by name; an unmodifiable copy. */
+    void onLeases(Map<String, VersionedLease> leases);
+
+    /** The namespace-wide watch was refused: no more calls will come. */
+    default void onUnavailable(LeaseStoreException cause) {}
+  }
+
   /** Open subscriptions, for tests and status. */
   public synchronized int subscriptions() {
     return subscribers.values().stream().mapToInt(List::size).sum();
@@ -94,6 +146,7 @@ public final class SharedLeaseWatch implements AutoCloseable {
       all = new ArrayList<>();
       subscribers.values().forEach(all::addAll);
       subscribers.clear();
+      observers.clear();
       w = watch;
       watch = null;
     }
@@ -135,7 +188,7 @@ public final class SharedLeaseWatch implements AutoCloseable {
         subscribers.remove(sub.name);
       }
     }
-    if (subscribers.isEmpty() && watch != null) {
+    if (subscribers.isEmpty() && observers.isEmpty() && watch != null) {
       // Nobody listens: stop; the next subscription lists again.
       LeaseWatch w = watch;
       watch = null;
@@ -212,6 +265,7 @@ public final class SharedLeaseWatch implements AutoCloseable {
           sub.listener.onBookmark(position);
         }
       }));
+      observers.forEach(o -> o.deliver(leases));
       openWatch(gen);
     }
   }
@@ -262,6 +316,11 @@ public final class SharedLeaseWatch implements AutoCloseable {
     if (resourceVersion != null && !resourceVersion.isEmpty()) {
       position = resourceVersion;
     }
+    for (PrefixObservation o : observers) {
+      if (name.startsWith(o.prefix)) {
+        o.deliver(leases);
+      }
+    }
     for (Map.Entry<String, List<Subscription>> e : subscribers.entrySet()) {
       for (Subscription sub : e.getValue()) {
         if (!e.getKey().equals(name)) {
@@ -281,7 +340,7 @@ public final class SharedLeaseWatch implements AutoCloseable {
         return;
       }
       watch = null;
-      if (subscribers.isEmpty()) {
+      if (subscribers.isEmpty() && observers.isEmpty()) {
         synced = false;
         return;
       }
@@ -322,15 +381,20 @@ public final class SharedLeaseWatch implements AutoCloseable {
 
   private void fallBack(LeaseStoreException cause) {
     List<Subscription> all = new ArrayList<>();
+    List<PrefixObservation> refused;
     synchronized (this) {
       if (fallback || closed) {
         return;
       }
       fallback = true;
+      fallbackCause = cause;
       subscribers.values().forEach(all::addAll);
       subscribers.clear();
+      refused = new ArrayList<>(observers);
+      observers.clear();
       generation++;
     }
+    refused.forEach(o -> o.observer.onUnavailable(cause));
     log.warn("The API server refused to list or watch all leases of namespace {} ({}); each election watches"
         + " its own lease instead (one watch per lease). To share one watch, grant \"list\" and \"watch\" on"
         + " \"leases\" in that namespace without resourceNames.", namespace, cause.getMessage());
@@ -361,6 +425,23 @@ public final class SharedLeaseWatch implements AutoCloseable {
       }
     }
     return Long.parseLong(rv);
+  }
+
+  /** One observer of a name prefix. */
+  private record PrefixObservation(String prefix, PrefixObserver observer) {
+    void deliver(Map<String, VersionedLease> all) {
+      Map<String, VersionedLease> matching = new HashMap<>();
+      all.forEach((name, lease) -> {
+        if (name.startsWith(prefix)) {
+          matching.put(name, lease);
+        }
+      });
+      try {
+        observer.onLeases(Map.copyOf(matching));
+      } catch (RuntimeException e) {
+        log.error("Observer of the leases named {}* failed", prefix, e);
+      }
+    }
   }
 
   /** One subscriber's watch of one Lease. */

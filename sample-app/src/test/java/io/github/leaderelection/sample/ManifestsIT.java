@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.leaderelection.core.ElectionConfig;
+import io.github.leaderelection.core.Ticker;
+import io.github.leaderelection.core.balance.LeaseMembership;
 import io.github.leaderelection.core.KubernetesLeaseStore;
 import io.github.leaderelection.core.SharedLeaseWatch;
 import io.github.leaderelection.core.LeaderElector;
@@ -107,8 +109,9 @@ class ManifestsIT {
     new CoreV1Api(admin).createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(ns))).execute();
     V1Role role = (V1Role) Yaml.load(K8S.resolve("role.yaml").toFile());
     List<String> leases = role.getRules().get(0).getResourceNames();
-    // The sample's three elections: the default one and billing and payments, named <lease>-<name>.
-    assertThat(leases).containsExactly("orders-service", "orders-service-billing", "orders-service-payments");
+    // The sample's four elections: the default one, billing, reports and payments, named <lease>-<name>.
+    assertThat(leases).containsExactly("orders-service", "orders-service-billing", "orders-service-reports",
+        "orders-service-payments");
     bindToRestrictedUser(admin, ns, role);
 
     try (SharedElectors pod = SharedElectors.start(server.restrictedClient(), ns, leases)) {
@@ -121,6 +124,20 @@ class ManifestsIT {
         assertThat(e.status().lastError()).isNull();
       });
       assertThat(shared.fellBack()).as("the Role allows the shared list and watch").isFalse();
+
+      // Balancing's member Lease, named after the pod: created, renewed, released and deleted under the Role.
+      ElectionConfig first = electors.get(0).config();
+      String member = LeaseMembership.leaseName("orders-service", first.identity());
+      LeaseMembership membership = new LeaseMembership("orders-service", first, shared,
+          name -> new KubernetesLeaseStore(server.restrictedClient(), ns, name, first.requestTimeout()), Ticker.SYSTEM);
+      membership.start();
+      await().atMost(Duration.ofSeconds(20)).until(() -> membership.live().contains(first.identity()));
+      Thread.sleep(2500); // renewals of the member Lease
+      assertThat(membership.heartbeat().isLeader()).isTrue();
+      assertThat(membership.heartbeat().status().lastError()).isNull();
+      membership.close();
+      await().atMost(Duration.ofSeconds(10)).until(() -> new CoordinationV1Api(admin).listNamespacedLease(ns).execute()
+          .getItems().stream().noneMatch(l -> l.getMetadata().getName().equals(member)));
     }
   }
 

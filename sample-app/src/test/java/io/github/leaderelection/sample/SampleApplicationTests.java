@@ -53,7 +53,7 @@ class SampleApplicationTests {
   @Test
   void theNamedElectionsRunTheirJobAndTheirComponent(@Autowired LeaderElections elections,
       @Autowired InvoiceExportJob invoices, @Autowired PaymentsConsumer payments) throws Exception {
-    assertThat(elections.names()).containsExactly("default", "billing", "payments");
+    assertThat(elections.names()).containsExactly("default", "billing", "reports", "payments");
     assertThat(elections.get("billing").status().leaseName()).isEqualTo("orders-service-billing");
     await().atMost(Duration.ofSeconds(15)).until(() -> invoices.runs() >= 1 && payments.polls() >= 1);
     assertThat(payments.isAutoStartup()).as("switched off: started by the election").isFalse();

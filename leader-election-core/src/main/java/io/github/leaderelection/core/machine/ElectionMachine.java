@@ -68,6 +68,7 @@ public final class ElectionMachine {
   private long nextId;
   private LeaseStoreException lastError;
   private String lastNotifiedHolder = "";
+  private long holdBack;
 
   /** A machine for {@code config} (validated already). */
   public ElectionMachine(ElectionConfig config) {
@@ -102,6 +103,8 @@ public final class ElectionMachine {
       answered(a, t, out);
     } else if (event instanceof Event.Failure f) {
       failed(f, t, out);
+    } else if (event instanceof Event.Defer d) {
+      holdBack = d.holdBack().toNanos();
     } else if (event instanceof Event.StepDown) {
       stepDown(t, out);
     } else if (event instanceof Event.Delivered d) {
@@ -382,7 +385,7 @@ public final class ElectionMachine {
       if (!view.known() || view.needsRead()) {
         send(Op.GET, Purpose.OBSERVE, null, null, null, t, out);
       } else if (view.lease() == null) {
-        boolean due = t >= view.absentClaimUntil();
+        boolean due = t >= absentFreeAt();
         if (silent(t) || due && t - view.lastHeardAt() > createFreshness) {
           // A create has no precondition but absence, and a create and a delete we did not
           // hear of (a pause, a slow or stalled watch) would make it a second leader (rule 11):
@@ -424,10 +427,30 @@ public final class ElectionMachine {
     }
   }
 
-  /** Absent, released (holder "" or null, rule 8), expired (rule 1), or naming us (rule 2: still a write). */
+  /**
+   * Released (holder "" or null, rule 8), expired (rule 1), or naming us (rule 2: still a
+   * write); a free lease not naming us is taken only after the hold-back.
+   */
   private boolean isFree(LeaseRecord r, long now) {
-    return !r.isHeld() || r.isHeldBy(identity)
-        || now >= view.changedAt() + r.durationSeconds() * 1_000_000_000L;
+    return now >= freeAt(r);
+  }
+
+  /** When the present lease may be acquired: Long.MIN_VALUE for at once. */
+  private long freeAt(LeaseRecord r) {
+    if (r.isHeldBy(identity)) {
+      return Long.MIN_VALUE;
+    }
+    return heldBack(r.isHeld() ? view.changedAt() + r.durationSeconds() * 1_000_000_000L : view.changedAt());
+  }
+
+  /** When the absent lease may be created: after any claim (rule 11), and the hold-back from when the absence was first seen. */
+  private long absentFreeAt() {
+    return Math.max(view.absentClaimUntil(), heldBack(view.changedAt()));
+  }
+
+  /** {@code at} plus the hold-back, saturating. */
+  private long heldBack(long at) {
+    return at > Long.MAX_VALUE - holdBack ? Long.MAX_VALUE : at + holdBack;
   }
 
   /** Nothing heard for a while although a holder renews every retry period: the watch may be stalled (rule 7). */
@@ -459,12 +482,9 @@ public final class ElectionMachine {
       if (!view.known() || view.needsRead()) {
         wake = gate;
       } else if (view.lease() == null) {
-        wake = Math.max(gate, Math.min(view.absentClaimUntil(), silenceAt()));
+        wake = Math.max(gate, Math.min(absentFreeAt(), silenceAt()));
       } else {
-        LeaseRecord r = view.lease().record();
-        long expiry = r.isHeldBy(identity) || !r.isHeld()
-            ? Long.MIN_VALUE : view.changedAt() + r.durationSeconds() * 1_000_000_000L;
-        wake = Math.max(gate, Math.min(expiry, silenceAt()));
+        wake = Math.max(gate, Math.min(freeAt(view.lease().record()), silenceAt()));
       }
     }
     return wake;

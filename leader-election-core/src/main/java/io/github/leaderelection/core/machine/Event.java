@@ -37,6 +37,21 @@ public sealed interface Event {
   /** Time passed: the wake-up the machine asked for, or any other. */
   record Tick() implements Event {}
 
+  /**
+   * From now on, take a free lease (released, expired or absent) only {@code holdBack} after it
+   * became free, so that other candidates get it first; zero for at once, the default. A lease
+   * whose record names this candidate is re-acquired without holding back. Holding back only
+   * delays a takeover, so it can never make two leaders; balancing uses it to steer a free lease
+   * to the candidate that should get it.
+   */
+  record Defer(java.time.Duration holdBack) implements Event {
+    public Defer {
+      if (holdBack == null || holdBack.isNegative()) {
+        throw new IllegalArgumentException("holdBack must be zero or positive, was " + holdBack);
+      }
+    }
+  }
+
   /** The application gives up leadership on purpose. */
   record StepDown() implements Event {}
 

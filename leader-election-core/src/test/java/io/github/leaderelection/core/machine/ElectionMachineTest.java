@@ -757,4 +757,78 @@ class ElectionMachineTest {
     Request next = sent(at(now + RP, new Event.Tick()));
     assertThat(next.record().transitions()).isEqualTo(2);
   }
+
+  // --- Holding back (balancing steers free leases with it) -----------------------------------
+
+  @Test
+  void aReleasedLeaseIsTakenOnlyAfterTheHoldBack() {
+    at(now, new Event.Defer(Duration.ofSeconds(3)));
+    follow(lease("x", 5, 1));
+    long releasedSeen = now + S;
+    List<Action> released = at(releasedSeen, new Event.Observed(lease("", 6, 1), "6"));
+    assertThat(sends(released)).as("taken at once despite the hold-back").isFalse();
+    assertThat(m.wakeAt()).isEqualTo(releasedSeen + 3 * S);
+    assertThat(sends(at(releasedSeen + 3 * S - 1, new Event.Tick()))).isFalse();
+    Request acquire = sent(at(releasedSeen + 3 * S, new Event.Tick()));
+    assertThat(acquire.purpose()).isEqualTo(Purpose.ACQUIRE);
+    assertThat(acquire.op()).isEqualTo(Op.UPDATE);
+  }
+
+  @Test
+  void anExpiredLeaseIsTakenTheHoldBackAfterItsExpiry() {
+    at(now, new Event.Defer(Duration.ofSeconds(2)));
+    long seen = now;
+    follow(lease("x", 5, 1));
+    // Progress keeps the silence detector quiet: only expiry plus hold-back may wake it to write.
+    for (long t = seen + S; t < seen + LD + 2 * S; t += S) {
+      List<Action> actions = at(t, new Event.Progress(Long.toString(t)));
+      assertThat(of(actions, Action.Send.class)).as("at %d s", (t - seen) / S)
+          .noneMatch(s -> s.request().purpose() == Purpose.ACQUIRE);
+    }
+    Request acquire = sent(at(seen + LD + 2 * S, new Event.Tick()));
+    assertThat(acquire.purpose()).isEqualTo(Purpose.ACQUIRE);
+  }
+
+  @Test
+  void aHoldBackLiftedToZeroTakesTheFreeLeaseAtOnce() {
+    at(now, new Event.Defer(Duration.ofMinutes(5)));
+    follow(lease("x", 5, 1));
+    assertThat(sends(at(now + S, new Event.Observed(lease("", 6, 1), "6")))).isFalse();
+    Request acquire = sent(at(now + S, new Event.Defer(Duration.ZERO)));
+    assertThat(acquire.purpose()).isEqualTo(Purpose.ACQUIRE);
+  }
+
+  @Test
+  void aRecordNamingUsIsReacquiredWithoutHoldingBack() {
+    at(now, new Event.Defer(Duration.ofMinutes(5)));
+    Request get = sent(at(now, new Event.Start()));
+    Request acquire = sent(at(now, new Event.Answer(get.id(), lease("me", 5, 1))));
+    assertThat(acquire.purpose()).isEqualTo(Purpose.ACQUIRE);
+  }
+
+  @Test
+  void anAbsentLeaseIsCreatedOnlyTheHoldBackAfterTheAbsenceWasFirstSeen() {
+    at(now, new Event.Defer(Duration.ofSeconds(4)));
+    long start = now;
+    Request get = sent(at(now, new Event.Start()));
+    assertThat(sends(at(now, new Event.Answer(get.id(), null)))).isFalse();
+    Request create = pollAbsentUntilAWrite();
+    assertThat(create.op()).isEqualTo(Op.CREATE);
+    assertThat(now).isEqualTo(start + 4 * S);
+  }
+
+  @Test
+  void holdingBackDoesNotTouchLeadershipHeldNow() {
+    lead();
+    List<Action> deferred = at(now + S, new Event.Defer(Duration.ofMinutes(5)));
+    assertThat(of(deferred, Action.Lost.class)).isEmpty();
+    Request renew = sent(at(m.wakeAt(), new Event.Tick()));
+    assertThat(renew.purpose()).isEqualTo(Purpose.RENEW);
+  }
+
+  @Test
+  void aNegativeHoldBackIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Event.Defer(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holdBack");
+  }
 }

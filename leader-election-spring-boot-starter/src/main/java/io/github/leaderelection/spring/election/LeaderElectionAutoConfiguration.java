@@ -1,6 +1,7 @@
 package io.github.leaderelection.spring.election;
 
 import io.github.leaderelection.core.ElectionConfig;
+import io.github.leaderelection.core.balance.BalancedElection;
 import io.github.leaderelection.core.ElectionObserver;
 import io.github.leaderelection.core.InMemoryLeaseStore;
 import io.github.leaderelection.core.InvalidElectionConfigException;
@@ -108,7 +109,49 @@ public final class LeaderElectionAutoConfiguration {
    */
   @Bean
   SharedWatches leaderElectionSharedWatches(LeaderElectionProperties properties, ElectionApiClient apiClient) {
-    return new SharedWatches(properties.isSharedWatch() && !properties.getElections().isEmpty(), apiClient::get);
+    boolean wanted = !properties.getElections().isEmpty() || properties.getBalance().isEnabled();
+    return new SharedWatches(properties.isSharedWatch() && wanted, apiClient::get);
+  }
+
+  /** Balancing as configured ({@code leader.election.balance.*}), checked at startup. */
+  @Bean
+  BalanceSettings leaderElectionBalanceSettings(LeaderElectionProperties properties, ElectionConfig config,
+      Environment environment) {
+    return BalanceSettings.of(properties, config,
+        ElectionModes.resolve(properties.getMode(), environment) == Mode.KUBERNETES);
+  }
+
+  /**
+   * Spreads the leaderships of the balanced elections over the instances; see
+   * {@link LeadershipBalancing}. Only with {@code leader.election.balance.enabled=true}.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBooleanProperty("leader.election.balance.enabled")
+  LeadershipBalancing leaderElectionBalancing(BalanceSettings settings, ElectionConfig config,
+      LeaderElectionProperties properties, LeaderElection leaderElection,
+      ObjectProvider<ConfiguredLeaderElections> elections, SharedWatches watches) {
+    return new LeadershipBalancing(settings, config, () -> {
+      List<BalancedElection> balanced = new ArrayList<>();
+      if (settings.balances(LeaderElections.DEFAULT)) {
+        if (leaderElection instanceof ElectorLeaderElection view) {
+          balanced.add(BalancedElection.following(config.leaseName(), view::elector));
+        } else if (!properties.getBalance().getElections().isEmpty()) {
+          throw new InvalidBalanceConfigException("leader.election.balance.elections", LeaderElections.DEFAULT,
+              "the default election is the application's own LeaderElection bean, which the starter cannot steer;"
+              + " leave 'default' out");
+        }
+      }
+      ConfiguredLeaderElections all = elections.getIfUnique();
+      if (all != null) {
+        all.named().forEach((name, n) -> {
+          if (settings.balances(name)) {
+            balanced.add(BalancedElection.following(n.settings().config().leaseName(), n.election()::elector));
+          }
+        });
+      }
+      return balanced;
+    }, watches, settings.onKubernetes());
   }
 
   @Bean
@@ -145,8 +188,9 @@ public final class LeaderElectionAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   LeaderElectorFactory leaderElectorFactory(ElectionConfig config, LeaseStore leaseStore,
-      ObjectProvider<ElectionObserver> observers, Environment environment) {
-    return new LeaderElectorFactory(config, leaseStore, observers, threadFactory(config, environment));
+      ObjectProvider<ElectionObserver> observers, Environment environment, BalanceSettings balance) {
+    return new LeaderElectorFactory(config, leaseStore, observers::orderedStream, threadFactory(config, environment),
+        balance.birthHoldBack(LeaderElections.DEFAULT));
   }
 
   /**
@@ -245,13 +289,13 @@ public final class LeaderElectionAutoConfiguration {
       LeaderElectionProperties properties, Environment environment, ElectionLeaseStoreFactory stores,
       ObjectProvider<ElectionObserver> observers, ObjectProvider<ElectionObserverFactory> observerFactories,
       ObjectProvider<LeadershipListener> listeners, ApplicationEventPublisher publisher,
-      ElectionApiClient apiClient, ApplicationContext context) {
+      ElectionApiClient apiClient, ApplicationContext context, BalanceSettings balance) {
     Mode mode = ElectionModes.resolve(properties.getMode(), environment);
     boolean compete = mode != Mode.NEVER_LEADER;
     List<ConfiguredLeaderElections.Named> named = new ArrayList<>();
     for (NamedElectionSettings settings : NamedElectionSettings.all(properties, config, compete)) {
       named.add(namedElection(settings, mode, properties, environment, stores, observers, observerFactories,
-          listeners, publisher, apiClient, context));
+          listeners, publisher, apiClient, context, balance));
     }
     return new ConfiguredLeaderElections(leaderElection, config, named);
   }
@@ -260,14 +304,14 @@ public final class LeaderElectionAutoConfiguration {
       LeaderElectionProperties properties, Environment environment, ElectionLeaseStoreFactory stores,
       ObjectProvider<ElectionObserver> observers, ObjectProvider<ElectionObserverFactory> observerFactories,
       ObjectProvider<LeadershipListener> listeners, ApplicationEventPublisher publisher,
-      ElectionApiClient apiClient, ApplicationContext context) {
+      ElectionApiClient apiClient, ApplicationContext context, BalanceSettings balance) {
     String name = settings.name();
     ElectionConfig config = settings.config();
     LeaseStore store = stores.create(name, config);
     LeaderElectorFactory factory = new LeaderElectorFactory(config, store, () -> Stream.concat(
         observers.orderedStream().filter(o -> !(o instanceof ElectionObserverFactory.PerElection)),
         observerFactories.orderedStream().map(f -> f.observer(name, config)).filter(o -> o != null)),
-        threadFactory(config, environment));
+        threadFactory(config, environment), balance.birthHoldBack(name));
     LeaderElector elector = factory.create();
     ElectorLeaderElection view = new ElectorLeaderElection(elector);
     // One recorder per election, made once (not per start), closed with the elections.

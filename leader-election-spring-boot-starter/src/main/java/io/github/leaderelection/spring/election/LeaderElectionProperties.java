@@ -124,6 +124,8 @@ public class LeaderElectionProperties {
 
   private final Health health = new Health();
 
+  private final Balance balance = new Balance();
+
   /**
    * Names of Lifecycle beans (e.g. a message listener container) that run only on the leader
    * of the default election: started when this instance becomes leader, stopped (and awaited,
@@ -302,6 +304,92 @@ public class LeaderElectionProperties {
 
   public Health getHealth() {
     return health;
+  }
+
+  public Balance getBalance() {
+    return balance;
+  }
+
+  /**
+   * Spreading the leaderships of several elections over the instances, so that with L
+   * elections on N instances each leads about L/N. Needs the shared watch and, for the
+   * member Lease of each instance, 'get', 'create', 'update' and 'delete' on 'leases'
+   * without resourceNames.
+   */
+  public static class Balance {
+
+    /**
+     * Whether to balance: each instance joins the group with a member Lease, and an instance
+     * above its share releases the surplus to the instances below theirs. Off by default.
+     */
+    private boolean enabled = false;
+
+    /**
+     * Name of the balancing group, shared by all instances that balance together; part of
+     * the member Lease names (<group>-member-<hash>). Defaults to the default election's
+     * lease name.
+     */
+    private String group;
+
+    /**
+     * Names of the elections to balance ('default' for the default election). Empty for all
+     * of them.
+     */
+    private List<String> elections = new ArrayList<>();
+
+    /**
+     * How long an instance that is not the planned receiver of a free lease waits before
+     * taking it, so that the instance below its share gets it first. Defaults to the retry
+     * period.
+     */
+    private Duration holdBack;
+
+    /**
+     * How long the view of members and holders must stay unchanged before an instance
+     * releases surplus leases, and the least time between two such moves. Defaults to the
+     * lease duration.
+     */
+    private Duration settleTime;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getGroup() {
+      return group;
+    }
+
+    public void setGroup(String group) {
+      this.group = group;
+    }
+
+    public List<String> getElections() {
+      return elections;
+    }
+
+    public void setElections(List<String> elections) {
+      this.elections = elections;
+    }
+
+    public Duration getHoldBack() {
+      return holdBack;
+    }
+
+    public void setHoldBack(Duration holdBack) {
+      this.holdBack = holdBack;
+    }
+
+    public Duration getSettleTime() {
+      return settleTime;
+    }
+
+    public void setSettleTime(Duration settleTime) {
+      this.settleTime = settleTime;
+    }
   }
 
   /** Events about the election, beyond the application events, which are always published. */

@@ -5,6 +5,7 @@ import io.github.leaderelection.core.ElectionObserver;
 import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.spring.diagnostics.RbacDiagnosingLeaseStore;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -27,22 +28,31 @@ final class LeaderElectorFactory {
   private final Supplier<Stream<ElectionObserver>> observers;
   /** The elector's election, request and listener threads; null for the core's default. */
   private final ThreadFactory threadFactory;
+  /** The hold-back each new elector starts with (balancing); zero for none. */
+  private final Duration birthHoldBack;
   /** Weak: electors of past starts are dropped when nothing else holds them. */
   private final Set<LeaderElector> built = Collections.synchronizedSet(
       Collections.newSetFromMap(new WeakHashMap<LeaderElector, Boolean>()));
 
   LeaderElectorFactory(ElectionConfig config, LeaseStore leaseStore, ObjectProvider<ElectionObserver> observers,
       ThreadFactory threadFactory) {
-    this(config, leaseStore, (Supplier<Stream<ElectionObserver>>) observers::orderedStream, threadFactory);
+    this(config, leaseStore, (Supplier<Stream<ElectionObserver>>) observers::orderedStream, threadFactory,
+        Duration.ZERO);
   }
 
-  /** @param observers the observers of each new elector, in order */
+  /**
+   * @param observers the observers of each new elector, in order
+   * @param birthHoldBack how long each new elector holds back from a free lease until told
+   *     otherwise: with balancing, until the balancer's first plan, so instances starting
+   *     together do not let the first one take everything
+   */
   LeaderElectorFactory(ElectionConfig config, LeaseStore leaseStore, Supplier<Stream<ElectionObserver>> observers,
-      ThreadFactory threadFactory) {
+      ThreadFactory threadFactory, Duration birthHoldBack) {
     this.config = config;
     this.leaseStore = leaseStore;
     this.observers = observers;
     this.threadFactory = threadFactory;
+    this.birthHoldBack = birthHoldBack;
   }
 
   /**
@@ -57,6 +67,9 @@ final class LeaderElectorFactory {
       builder.threadFactory(threadFactory);
     }
     LeaderElector elector = builder.build();
+    if (!birthHoldBack.isZero()) {
+      elector.deferAcquisition(birthHoldBack);
+    }
     built.add(elector);
     return elector;
   }

@@ -35,10 +35,24 @@ final class SharedWatches implements DisposableBean {
     if (!enabled) {
       return own;
     }
-    if (shared == null) {
-      shared = new SharedLeaseWatch(own, config.namespace(), config.retryPeriod());
+    return shared(config).share(own, config.leaseName());
+  }
+
+  /** The shared watch of {@code config}'s namespace (balancing sees the members through it); made when first asked. */
+  synchronized SharedLeaseWatch shared(ElectionConfig config) {
+    if (!enabled) {
+      throw new IllegalStateException("The shared watch is off (leader.election.shared-watch=false)");
     }
-    return shared.share(own, config.leaseName());
+    if (shared == null) {
+      shared = new SharedLeaseWatch(new KubernetesLeaseStore(client.get(), config), config.namespace(),
+          config.retryPeriod());
+    }
+    return shared;
+  }
+
+  /** A store of the Lease {@code name} in {@code config}'s namespace, with its request timeout; no watch. */
+  KubernetesLeaseStore plain(ElectionConfig config, String name) {
+    return new KubernetesLeaseStore(client.get(), config.namespace(), name, config.requestTimeout());
   }
 
   @Override
