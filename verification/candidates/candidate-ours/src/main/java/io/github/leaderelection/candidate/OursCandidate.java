@@ -115,7 +115,7 @@ public final class OursCandidate {
       membership = new LeaseMembership(args.lease(), first, watch,
           name -> new KubernetesLeaseStore(client, args.namespace(), name, first.requestTimeout()), Ticker.SYSTEM);
       balancer = new LeadershipBalancer(args.identity(), membership,
-          elections.stream().map(e -> BalancedElection.of(e.elector())).toList(),
+          elections.stream().map(e -> reported(BalancedElection.of(e.elector()), e)).toList(),
           args.retryPeriod(), args.leaseDuration(), Ticker.SYSTEM);
     }
 
@@ -171,6 +171,43 @@ public final class OursCandidate {
       }
     }
     stopped.await();
+  }
+
+  /**
+   * {@code election} as the balancer sees it, and each of its step-downs on the lease's lines:
+   * {@code BALANCER_STEP_DOWN <nanos>} when the balancer releases the lease, then {@code
+   * STEP_DOWN_DONE <nanos> <released>} when that step-down's future completed, as for a stdin
+   * STEP_DOWN (the chaos checker holds re-acquisitions to it, rule 22).
+   */
+  private static BalancedElection reported(BalancedElection election, Election e) {
+    return new BalancedElection() {
+      @Override
+      public String lease() {
+        return election.lease();
+      }
+
+      @Override
+      public java.util.Optional<String> holder() {
+        return election.holder();
+      }
+
+      @Override
+      public void holdBack(Duration holdBack) {
+        election.holdBack(holdBack);
+      }
+
+      @Override
+      public void release() {
+        e.report().line("BALANCER_STEP_DOWN", Report.now());
+        e.elector().stepDown().whenComplete((released, error) ->
+            e.report().stepDownDone(error != null ? "error" : Boolean.toString(released)));
+      }
+
+      @Override
+      public String toString() {
+        return election.toString();
+      }
+    };
   }
 
   /** One election of this process: its elector, the report of its lines, its SLOW_LOST setting. */
