@@ -132,7 +132,9 @@ final class MultiLeaseReport {
         .append("./mvnw -B -q install -DskipTests -pl verification/candidates/candidate-ours,"
             + "verification/candidates/candidate-client-java,verification/candidates/candidate-fabric8,"
             + "verification/benchmarks -am\n")
-        .append(meta.getOrDefault("command", "verification/benchmarks/run-multi.sh")).append("\n```\n\n");
+        .append(meta.getOrDefault("command", "verification/benchmarks/run-multi.sh")).append("\n```\n\n")
+        .append("The raw figures of this page are in `docs/benchmarks-multi-data/` (results.tsv, run.properties);"
+            + " `verification/benchmarks/run-multi.sh --render docs/benchmarks-multi-data` redraws it.\n\n");
     md.append("Machine: ").append(meta.getOrDefault("cpus", "?")).append(" CPUs (")
         .append(meta.getOrDefault("cpu_model", "?")).append("), ").append(meta.getOrDefault("memory", "?"))
         .append(", shared with other jobs while this ran (load average at start ")
