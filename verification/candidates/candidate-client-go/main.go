@@ -214,6 +214,13 @@ func tokenOverPlainHTTP(cfg *rest.Config, kubeconfig string) error {
 }
 
 func main() {
+	for i := 1; i+1 < len(os.Args); i += 2 {
+		if os.Args[i] == "--leases" {
+			// PROTOCOL.md "Several leases": only the Java programs of ours, client-java and fabric8 run several.
+			fmt.Fprintln(os.Stderr, "UNSUPPORTED --leases: this program runs one election; start one process per lease")
+			os.Exit(2)
+		}
+	}
 	a, err := parseArgs(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -60,6 +60,7 @@ function parseArgs(argv) {
   , workIntervalMs: int('work-interval-ms', '0')
   , workDurationMs: int('work-duration-ms', '50')
   , wallOffsetMs: int('wall-offset-ms', '0')
+  , leases: m.get('leases')
   }
 }
 
@@ -122,6 +123,11 @@ function main() {
     args = parseArgs(process.argv.slice(2))
   } catch (err) {
     process.stderr.write(err.message + '\n')
+    process.exit(2)
+  }
+  if (args.leases !== undefined) {
+    // PROTOCOL.md "Several leases": only the Java programs of ours, client-java and fabric8 run several.
+    process.stderr.write('UNSUPPORTED --leases: this program runs one election; start one process per lease\n')
     process.exit(2)
   }
   if (args.wallOffsetMs !== 0) {

@@ -15,12 +15,17 @@ import java.util.concurrent.TimeUnit;
 final class CandidateProcess {
 
   private final CandidateLog log;
+  /** With several leases ({@code --leases}): each lease's lines, prefix stripped; else empty. */
+  private final java.util.Map<String, CandidateLog> leaseLogs;
   private final Process process;
   private final TcpProxy proxy;
   private final Thread reader;
 
-  private CandidateProcess(CandidateLog log, Process process, TcpProxy proxy, PrintWriter transcript) {
+  private CandidateProcess(CandidateLog log, java.util.Map<String, CandidateLog> leaseLogs, Process process,
+      TcpProxy proxy, PrintWriter transcript) {
     this.log = log;
+    this.leaseLogs = java.util.Map.copyOf(leaseLogs);
+    this.leaseLogs.values().forEach(l -> l.pid(process.pid()));
     this.process = process;
     this.proxy = proxy;
     log.pid(process.pid());
@@ -36,13 +41,24 @@ final class CandidateProcess {
    */
   static CandidateProcess start(CandidateLog log, List<String> command, java.util.Map<String, String> environment,
       TcpProxy proxy, Path stderrFile, PrintWriter transcript) {
+    return start(log, java.util.Map.of(), command, environment, proxy, stderrFile, transcript);
+  }
+
+  /**
+   * The same for a candidate with several leases (verification/candidates/PROTOCOL.md, "Several
+   * leases"): a line {@code @<lease> ...} goes, without its prefix, into that lease's log of
+   * {@code leaseLogs}; a line of the process (READY, CLOSED) into every one of them. {@code log}
+   * gets every line as it came.
+   */
+  static CandidateProcess start(CandidateLog log, java.util.Map<String, CandidateLog> leaseLogs, List<String> command,
+      java.util.Map<String, String> environment, TcpProxy proxy, Path stderrFile, PrintWriter transcript) {
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(stderrFile.toFile()))
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .redirectOutput(ProcessBuilder.Redirect.PIPE);
     pb.environment().putAll(environment);
     try {
-      return new CandidateProcess(log, pb.start(), proxy, transcript);
+      return new CandidateProcess(log, leaseLogs, pb.start(), proxy, transcript);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start candidate " + log.identity(), e);
     }
@@ -57,6 +73,9 @@ final class CandidateProcess {
           continue;
         }
         log.add(Event.parse(line, now));
+        if (!leaseLogs.isEmpty()) {
+          route(line, now);
+        }
         synchronized (transcript) {
           transcript.println(now + " " + log.identity() + " " + line);
         }
@@ -66,11 +85,38 @@ final class CandidateProcess {
         transcript.println(System.nanoTime() + " " + log.identity() + " #reader-ended " + e);
       }
     }
-    log.exitedAt(System.nanoTime());
+    long end = System.nanoTime();
+    log.exitedAt(end);
+    leaseLogs.values().forEach(l -> l.exitedAt(end));
+  }
+
+  private void route(String line, long now) {
+    String trimmed = line.trim();
+    if (trimmed.startsWith("@")) {
+      int space = trimmed.indexOf(' ');
+      CandidateLog l = space < 0 ? null : leaseLogs.get(trimmed.substring(1, space));
+      if (l != null) {
+        l.add(Event.parse(trimmed.substring(space + 1), now));
+      }
+      return;
+    }
+    Event e = Event.parse(trimmed, now);
+    leaseLogs.values().forEach(l -> l.add(e));
   }
 
   CandidateLog log() {
     return log;
+  }
+
+  /** The log of {@code lease} (several leases), or the process's only log. */
+  CandidateLog log(String lease) {
+    CandidateLog l = leaseLogs.get(lease);
+    return l == null ? log : l;
+  }
+
+  private void forAll(java.util.function.Consumer<CandidateLog> action) {
+    action.accept(log);
+    leaseLogs.values().forEach(action);
   }
 
   TcpProxy proxy() {
@@ -84,13 +130,13 @@ final class CandidateProcess {
   /** SIGSTOP: the whole JVM freezes (ProcessHandle cannot do this). */
   void freeze() {
     signal("STOP");
-    log.frozen(true);
+    forAll(l -> l.frozen(true));
   }
 
   /** SIGCONT. */
   void thaw() {
     signal("CONT");
-    log.frozen(false);
+    forAll(l -> l.frozen(false));
   }
 
   /** SIGKILL, and waits until it is gone. */
@@ -102,8 +148,11 @@ final class CandidateProcess {
       Thread.currentThread().interrupt();
     }
     // Taken once the process is gone: an execution without WORK_END ends here at the latest.
-    log.killedAt(System.nanoTime());
-    log.frozen(false);
+    long killed = System.nanoTime();
+    forAll(l -> {
+      l.killedAt(killed);
+      l.frozen(false);
+    });
     try {
       reader.join(5_000);
     } catch (InterruptedException e) {
@@ -144,7 +193,8 @@ final class CandidateProcess {
     try {
       if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
         reader.join(5_000);
-        log.exitedAt(System.nanoTime());
+        long exited = System.nanoTime();
+        forAll(l -> l.exitedAt(exited));
         return true;
       }
     } catch (InterruptedException e) {

@@ -44,6 +44,15 @@ public final class ChaosRunner {
   private int[] generations;
   private String lease;
   private LeaseEditor editor;
+  // Several leases per candidate (multiLease): 0 = the suite's single lease.
+  private int leaseCount;
+  private boolean balance;
+  private List<String> leaseNames = List.of();
+  private final java.util.Map<String, LeaseEditor> editors = new java.util.HashMap<>();
+  private final java.util.Map<String, List<CandidateLog>> leaseLogs = new java.util.LinkedHashMap<>();
+  /** The lease the current fault is aimed at (the single lease without multiLease). */
+  private String focus;
+  private java.util.Map<String, RunRecord> perLease = java.util.Map.of();
   private PrintWriter transcript;
   private PrintWriter faultLog;
   private int intruders;
@@ -54,6 +63,37 @@ public final class ChaosRunner {
     this.schedule = new Random(cfg.seed());
     this.random = new Random(cfg.seed() ^ 0x5DEECE66DL);
     this.progress = progress;
+  }
+
+  /**
+   * Every candidate runs {@code leases} elections ({@code --leases}, verification/candidates/PROTOCOL.md
+   * "Several leases"), with {@code --balance true} when {@code balance}: each fault is aimed at one
+   * lease drawn at random (its leader is the "leader" of the fault; lease edits and stdin commands
+   * act on that lease alone; process, network and server faults hit every lease of their
+   * process), and after each heal every lease must have a confirmed leader again. Check each
+   * lease's record of {@link #perLease()}.
+   */
+  public ChaosRunner multiLease(int leases, boolean balance) {
+    if (leases < 1) {
+      throw new IllegalArgumentException("leases must be at least 1");
+    }
+    this.leaseCount = leases;
+    this.balance = balance;
+    return this;
+  }
+
+  /** After {@link #run()} with {@link #multiLease}: each lease's record, for the checker (by lease name). */
+  public java.util.Map<String, RunRecord> perLease() {
+    return perLease;
+  }
+
+  private boolean multi() {
+    return leaseCount > 0;
+  }
+
+  /** A stdin command for the lease of the current fault. */
+  private String command(String command) {
+    return multi() ? "@" + focus + " " + command : command;
   }
 
   /** Runs the whole experiment and returns its record (the candidates are stopped by then). */
@@ -70,6 +110,17 @@ public final class ChaosRunner {
     }
     lease = server.uniqueName("chaos-" + cfg.implementation());
     editor = new LeaseEditor(server.adminClient(), server.namespace(), lease);
+    focus = lease;
+    if (multi()) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < leaseCount; i++) {
+        names.add(lease + "-" + i);
+        editors.put(lease + "-" + i, new LeaseEditor(server.adminClient(), server.namespace(), lease + "-" + i));
+        leaseLogs.put(lease + "-" + i, new ArrayList<>());
+      }
+      leaseNames = List.copyOf(names);
+      focus = leaseNames.get(0);
+    }
     int n = cfg.candidates();
     slots = new CandidateProcess[n];
     proxies = new TcpProxy[n];
@@ -96,6 +147,7 @@ public final class ChaosRunner {
         spawn(i);
       }
       progress.accept("started " + n + " candidates of " + cfg.implementation() + " on lease " + lease
+          + (multi() ? " (" + leaseCount + " leases " + leaseNames.get(0) + ".." + (balance ? ", balanced" : "") + ")" : "")
           + " (run directory " + dir + ")");
       firstLeaderAt = awaitLeader(TimeUnit.SECONDS.toNanos(120));
       faultsStartedAt = System.nanoTime();
@@ -104,6 +156,9 @@ public final class ChaosRunner {
         // Each fault draws its parameters and choices from its own generator, seeded in order
         // from the run's seed: the plan does not shift when timing changes who is the leader.
         random = new Random(schedule.nextLong());
+        if (multi()) {
+          focus = leaseNames.get(random.nextInt(leaseCount));
+        }
         Fault f = inject(id, types.get(id - 1));
         faults.add(f);
         faultLog.println(describe(f));
@@ -141,6 +196,18 @@ public final class ChaosRunner {
     RunRecord record = new RunRecord(cfg, lease, startedAt, firstLeaderAt, faultsStartedAt, endedAt,
         System.currentTimeMillis() - wallStart, wallStart, List.copyOf(logs), List.copyOf(faults), dir, aborted);
     RunArchive.write(record);
+    if (multi()) {
+      java.util.Map<String, RunRecord> each = new java.util.LinkedHashMap<>();
+      for (String name : leaseNames) {
+        Path leaseDir = dir.resolve("leases").resolve(name);
+        RunRecord r = new RunRecord(cfg, name, startedAt, firstLeaderAt, faultsStartedAt, endedAt, record.wallMillis(),
+            wallStart, List.copyOf(leaseLogs.get(name)), faults.stream().map(f -> f.forLease(name)).toList(), leaseDir,
+            aborted);
+        writeLeaseArchive(r);
+        each.put(name, r);
+      }
+      perLease = java.util.Collections.unmodifiableMap(each);
+    }
     return record;
   }
 
@@ -178,6 +245,13 @@ public final class ChaosRunner {
     long now = System.nanoTime();
     CandidateProcess leader = leaderNow(now);
     Fault f = new Fault(id, type, now).leaderAtStart(leader == null ? null : leader.log().identity());
+    if (multi()) {
+      f.lease(focus);
+      for (String name : leaseNames) {
+        CandidateProcess holder = leaderNow(name, now);
+        f.leaseLeaderAtStart(name, holder == null ? null : holder.log().identity());
+      }
+    }
     long bound = cfg.ld() + cfg.rp() + cfg.recoverySlack().toNanos();
     switch (type) {
       case PROXY_RESET -> {
@@ -240,21 +314,21 @@ public final class ChaosRunner {
         f.healedAt(System.nanoTime());
         f.detail("down " + down / MS + " ms, start took " + (f.healedAt() - stopped - down) / MS + " ms");
       }
-      case LEASE_NULL_SPEC -> leaseEdit(f, leader, editor.nullSpec());
-      case LEASE_EMPTY_HOLDER -> leaseEdit(f, leader, editor.emptyHolder(random.nextBoolean()));
+      case LEASE_NULL_SPEC -> leaseEdit(f, leader, editor().nullSpec());
+      case LEASE_EMPTY_HOLDER -> leaseEdit(f, leader, editor().emptyHolder(random.nextBoolean()));
       case LEASE_FOREIGN_HOLDER -> leaseEdit(f, leader,
-          editor.foreignHolder("intruder-" + (++intruders), (int) cfg.leaseDuration().toSeconds()));
+          editor().foreignHolder("intruder-" + (++intruders), (int) cfg.leaseDuration().toSeconds()));
       case LEASE_FOREIGN_3600 -> {
         f.target("lease", leader != null);
-        f.edit(editor.foreignHolder("intruder-" + (++intruders), 3600));
+        f.edit(editor().foreignHolder("intruder-" + (++intruders), 3600));
         long hold = between(1000 * MS, 2500 * MS);
         sleepNanos(hold);
-        Fault.LeaseEdit release = editor.emptyHolder(true);
+        Fault.LeaseEdit release = editor().emptyHolder(true);
         f.edit(release);
         f.healedAt(release.ackAt());
         f.detail("held " + hold / MS + " ms, then released by the admin");
       }
-      case LEASE_DELETE -> leaseEdit(f, leader, editor.delete());
+      case LEASE_DELETE -> leaseEdit(f, leader, editor().delete());
       case LEASE_DELETE_WHILE_LEADER_FROZEN -> deleteWhileFrozen(f, leader);
       case STEP_DOWN_SLOW_LISTENERS -> stepDownSlowListeners(f, target(f, leader, 0.9));
       case LOST_LISTENER_OUTLIVES_SHUTDOWN_TIMEOUT -> slowListenerThenSigterm(f, target(f, leader, 0.9));
@@ -281,9 +355,9 @@ public final class ChaosRunner {
    */
   private void stepDownSlowListeners(Fault f, CandidateProcess p) throws InterruptedException {
     long drain = between(cfg.cooldown() + 200 * MS, cfg.st() + 1000 * MS);
-    int mark = p.log().size();
-    p.send("SLOW_LOST " + drain / MS);
-    p.send("STEP_DOWN");
+    int mark = p.log(focus).size();
+    p.send(command("SLOW_LOST " + drain / MS));
+    p.send(command("STEP_DOWN"));
     Event done = awaitLine(p, mark, drain + cfg.st() + TimeUnit.SECONDS.toNanos(10), "STEP_DOWN_DONE", "UNSUPPORTED");
     if (done == null || done.kind().equals("UNSUPPORTED")) {
       f.healedAt(System.nanoTime());
@@ -292,7 +366,7 @@ public final class ChaosRunner {
       return;
     }
     // A follower's step-down never loses: disarm, so a later fault's loss is not slowed.
-    p.send("SLOW_LOST 0");
+    p.send(command("SLOW_LOST 0"));
     f.healedAt(done.arrivalNanos());
     f.detail("lost-listener drains " + drain / MS + " ms (cool-down " + cfg.stepDownCooldown().toMillis()
         + " ms, shutdown timeout " + cfg.shutdownTimeout().toMillis() + " ms); released=" + done.str(1, "?")
@@ -302,8 +376,8 @@ public final class ChaosRunner {
   /** SLOW_LOST beyond the shutdown timeout, then SIGTERM; a fresh candidate takes the slot. */
   private void slowListenerThenSigterm(Fault f, CandidateProcess p) throws InterruptedException {
     long drain = between(cfg.st() + 500 * MS, cfg.st() + 2000 * MS);
-    int mark = p.log().size();
-    p.send("SLOW_LOST " + drain / MS);
+    int mark = p.log(focus).size();
+    p.send(command("SLOW_LOST " + drain / MS));
     Event ack = awaitLine(p, mark, TimeUnit.SECONDS.toNanos(3), "COMMAND", "UNSUPPORTED");
     String how = ack != null && ack.kind().equals("COMMAND") ? "lost-listener blocks " + drain / MS + " ms"
         : "SLOW_LOST unsupported by " + cfg.implementation() + ": plain SIGTERM";
@@ -359,8 +433,8 @@ public final class ChaosRunner {
         awaitRecovery(f, true);
         return;
       }
-      int mark = leader.log().size();
-      leader.send("STEP_DOWN");
+      int mark = leader.log(focus).size();
+      leader.send(command("STEP_DOWN"));
       Event done = awaitLine(leader, mark, cfg.st() + TimeUnit.SECONDS.toNanos(10), "STEP_DOWN_DONE", "UNSUPPORTED");
       if (done != null && done.kind().equals("STEP_DOWN_DONE")) {
         // Held out of the race (it would re-acquire after its short cool-down) until a follower leads.
@@ -395,16 +469,16 @@ public final class ChaosRunner {
   }
 
   /** Waits for a line of one of {@code kinds} from {@code p}, printed after {@code mark}; null on timeout. */
-  private static Event awaitLine(CandidateProcess p, int mark, long timeoutNanos, String... kinds)
+  private Event awaitLine(CandidateProcess p, int mark, long timeoutNanos, String... kinds)
       throws InterruptedException {
     long until = System.nanoTime() + timeoutNanos;
     while (System.nanoTime() < until) {
-      Event e = p.log().firstFrom(mark, kinds);
+      Event e = p.log(focus).firstFrom(mark, kinds);
       if (e != null) {
         return e;
       }
       if (!p.alive()) {
-        return p.log().firstFrom(mark, kinds);
+        return p.log(focus).firstFrom(mark, kinds);
       }
       Thread.sleep(10);
     }
@@ -442,7 +516,7 @@ public final class ChaosRunner {
     if (leader == null) {
       f.target("lease", false);
       f.detail("no leader to freeze: plain delete");
-      f.edit(editor.delete());
+      f.edit(editor().delete());
       f.healedAt(f.edits().get(0).ackAt());
       return;
     }
@@ -450,7 +524,7 @@ public final class ChaosRunner {
     long freezeFor = between(cfg.ld() + 200 * MS, cfg.ld() + 1200 * MS);
     long stoppedAt = System.nanoTime();
     leader.freeze();
-    Fault.LeaseEdit delete = editor.delete();
+    Fault.LeaseEdit delete = editor().delete();
     f.edit(delete);
     List<CandidateProcess> followers = new ArrayList<>();
     for (CandidateProcess p : slots) {
@@ -510,6 +584,10 @@ public final class ChaosRunner {
    * that, when the fault touched the leader or everyone, has also written successfully since.
    */
   private void awaitRecovery(Fault f, boolean needWrite) throws InterruptedException {
+    if (multi()) {
+      awaitRecoveryOfEveryLease(f, needWrite);
+      return;
+    }
     long heal = f.healedAt();
     while (true) {
       long now = System.nanoTime();
@@ -528,11 +606,62 @@ public final class ChaosRunner {
     }
   }
 
+  /**
+   * Several leases: every lease needs a confirmed leader again. A lease needs a write since the
+   * heal when the fault needs one and it is the lease the fault was aimed at, or the fault hit
+   * everyone, or it hit the process that led this lease at the start; else an acting leader
+   * will do. The bound of the fault is the aimed-at lease's; the others have the usual one
+   * (ROLE_WITHOUT_WATCH's tighter bound is about the lease whose leader stepped down). The fault's
+   * own recovery is the last lease's.
+   */
+  private void awaitRecoveryOfEveryLease(Fault f, boolean needWrite) throws InterruptedException {
+    long heal = f.healedAt();
+    long usual = cfg.ld() + cfg.rp() + cfg.recoverySlack().toNanos();
+    java.util.Map<String, Boolean> needs = new java.util.HashMap<>();
+    for (String name : leaseNames) {
+      boolean write = needWrite && (name.equals(focus) || f.type().target() == FaultType.Target.GLOBAL
+          || f.leaseLeaderAtStart(name).equals(f.target()));
+      needs.put(name, write);
+    }
+    java.util.Set<String> waiting = new java.util.LinkedHashSet<>(leaseNames);
+    long last = Long.MIN_VALUE;
+    while (!waiting.isEmpty()) {
+      long now = System.nanoTime();
+      for (java.util.Iterator<String> it = waiting.iterator(); it.hasNext(); ) {
+        String name = it.next();
+        boolean write = needs.get(name);
+        for (CandidateProcess p : slots) {
+          CandidateLog l = p.log(name);
+          if (write ? l.confirmedSince(heal, now, cfg.rd(), cfg.rp()) : l.actingAt(now, cfg.rd())) {
+            f.leaseRecovery(name, name.equals(focus) ? f.boundNanos() : usual, now, write);
+            last = now;
+            it.remove();
+            break;
+          }
+        }
+      }
+      if (waiting.isEmpty()) {
+        break;
+      }
+      if (now - heal > HARD_RECOVERY_CAP) {
+        for (String name : waiting) {
+          f.leaseRecovery(name, name.equals(focus) ? f.boundNanos() : usual, Long.MIN_VALUE, needs.get(name));
+        }
+        progress.accept("no leader of " + waiting + " " + HARD_RECOVERY_CAP / 1_000_000_000 + " s after " + f
+            + "; going on");
+        return;
+      }
+      Thread.sleep(10);
+    }
+    f.recoveredAt(last, needWrite);
+  }
+
   private long awaitLeader(long timeout) throws InterruptedException {
     long start = System.nanoTime();
     while (System.nanoTime() - start < timeout) {
-      CandidateProcess p = leaderNow(System.nanoTime());
-      if (p != null) {
+      long now = System.nanoTime();
+      boolean all = multi() ? leaseNames.stream().allMatch(name -> leaderNow(name, now) != null) : leaderNow(now) != null;
+      if (all) {
         return System.nanoTime();
       }
       Thread.sleep(10);
@@ -541,13 +670,46 @@ public final class ChaosRunner {
         + cfg.runDirectory());
   }
 
+  /** The leader of the lease of the current fault. */
   private CandidateProcess leaderNow(long now) {
+    return leaderNow(focus, now);
+  }
+
+  private CandidateProcess leaderNow(String name, long now) {
     for (CandidateProcess p : slots) {
-      if (p != null && p.log().actingAt(now, cfg.rd())) {
+      if (p != null && p.log(name).actingAt(now, cfg.rd())) {
         return p;
       }
     }
     return null;
+  }
+
+  /** The admin's editor of the lease of the current fault. */
+  private LeaseEditor editor() {
+    return multi() ? editors.get(focus) : editor;
+  }
+
+  /**
+   * One lease's run.tsv and transcript.txt (its lines without the prefix, plus the process's
+   * own), so {@link Recheck} can check that lease again.
+   */
+  private static void writeLeaseArchive(RunRecord r) {
+    try {
+      Files.createDirectories(r.runDirectory());
+      try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(r.runDirectory().resolve("transcript.txt"),
+          StandardCharsets.UTF_8))) {
+        for (CandidateLog l : r.candidates()) {
+          for (Event e : l.events()) {
+            if (!e.kind().equals("OTHER")) {
+              out.println(e.arrivalNanos() + " " + l.identity() + " " + e);
+            }
+          }
+        }
+      }
+      RunArchive.write(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   // --- processes -----------------------------------------------------------------------------
@@ -557,11 +719,24 @@ public final class ChaosRunner {
     String identity = "cand-" + slot + "-" + gen;
     // Wall clocks between -2 h and +2 h off, some exactly right: the elector must not care (rule 1).
     long offset = !cfg.wallOffsets() || random.nextInt(4) == 0 ? 0 : random.nextLong(-7_200_000L, 7_200_001L);
-    CandidateLog log = new CandidateLog(identity, slot, System.nanoTime(), offset);
+    long spawnedAt = System.nanoTime();
+    CandidateLog log = new CandidateLog(identity, slot, spawnedAt, offset);
     logs.add(log);
-    List<String> command = cfg.command(kubeconfigs[slot], server.namespace(), lease, identity, offset);
-    CandidateProcess p = CandidateProcess.start(log, command, cfg.environment(kubeconfigs[slot], identity), proxies[slot],
-        cfg.runDirectory().resolve(identity + ".stderr.log"), transcript);
+    List<String> command = new ArrayList<>(cfg.command(kubeconfigs[slot], server.namespace(), lease, identity, offset));
+    java.util.Map<String, CandidateLog> own = new java.util.HashMap<>();
+    if (multi()) {
+      command.addAll(List.of("--leases", Integer.toString(leaseCount)));
+      if (balance) {
+        command.addAll(List.of("--balance", "true"));
+      }
+      for (String name : leaseNames) {
+        CandidateLog l = new CandidateLog(identity, slot, spawnedAt, offset);
+        leaseLogs.get(name).add(l);
+        own.put(name, l);
+      }
+    }
+    CandidateProcess p = CandidateProcess.start(log, own, command, cfg.environment(kubeconfigs[slot], identity),
+        proxies[slot], cfg.runDirectory().resolve(identity + ".stderr.log"), transcript);
     proxies[slot].resume();
     slots[slot] = p;
     return p;
@@ -615,7 +790,7 @@ public final class ChaosRunner {
   }
 
   private String describe(Fault f) {
-    return f.id() + "\t" + f.type() + "\ttarget=" + f.target() + (f.targetWasLeader() ? "(leader)" : "")
+    return f.id() + "\t" + f.type() + (f.lease() == null ? "" : "\tlease=" + f.lease()) + "\ttarget=" + f.target() + (f.targetWasLeader() ? "(leader)" : "")
         + "\tleaderAtStart=" + f.leaderAtStart() + "\tstart=" + f.startedAt() + "\theal=" + f.healedAt()
         + "\trecovery_ms=" + (f.recoveryNanos() < 0 ? "never" : Long.toString(f.recoveryNanos() / MS))
         + "\t" + f.detail() + (f.spawned().isEmpty() ? "" : "\tspawned=" + f.spawned());

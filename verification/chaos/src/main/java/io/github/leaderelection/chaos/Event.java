@@ -36,7 +36,7 @@ public record Event(String kind, String[] fields, long arrivalNanos) {
     return switch (kind) {
       case "ELECTED", "RENEWED", "LOST", "WORK_START", "WORK_END", "WORK_CHECK", "CLOSED",
           "ACQUIRED", "RELINQUISHED", "NEW_LEADER", "COMMAND", "UNSUPPORTED", "STEP_DOWN_DONE",
-          "LOST_LISTENER_END" -> num(0);
+          "LOST_LISTENER_END", "BALANCER_STEP_DOWN" -> num(0);
       default -> arrivalNanos;
     };
   }

@@ -40,6 +40,11 @@ public final class Fault {
   private final List<Freeze> freezes = new ArrayList<>();
   private final List<String> spawned = new ArrayList<>();
   private long injected = -1;
+  // Several leases (ChaosRunner#multiLease): the lease the fault was aimed at, each lease's
+  // holder at the start, and each lease's own liveness figures.
+  private String lease;
+  private final java.util.Map<String, String> leadersAtStart = new java.util.HashMap<>();
+  private final java.util.Map<String, long[]> leaseRecovery = new java.util.HashMap<>();
 
   Fault(int id, FaultType type, long startedAt) {
     this.id = id;
@@ -161,9 +166,64 @@ public final class Fault {
     this.injected = count;
   }
 
+  /** The lease a multi-lease fault was aimed at (lease edits act on it alone); null with one lease. */
+  public String lease() {
+    return lease;
+  }
+
+  void lease(String lease) {
+    this.lease = lease;
+  }
+
+  /** Who led {@code lease} when the fault started ({@code -} for nobody). */
+  public String leaseLeaderAtStart(String lease) {
+    return leadersAtStart.getOrDefault(lease, "-");
+  }
+
+  void leaseLeaderAtStart(String lease, String identity) {
+    leadersAtStart.put(lease, identity == null ? "-" : identity);
+  }
+
+  /** {@code lease}'s liveness: its bound, when a leader was confirmed (MIN_VALUE: never), whether that needed a write. */
+  void leaseRecovery(String lease, long bound, long recoveredAt, boolean neededWrite) {
+    leaseRecovery.put(lease, new long[] {bound, recoveredAt, neededWrite ? 1 : 0});
+  }
+
+  /**
+   * The fault as one lease of several saw it, for the checker of that lease: the same times,
+   * freezes and spawned processes (they act on whole processes), that lease's holder at the start
+   * and liveness figures, and the lease edits only if they were made to that lease.
+   */
+  public Fault forLease(String name) {
+    Fault f = new Fault(id, type, startedAt);
+    String leader = leaseLeaderAtStart(name);
+    boolean processTarget = type.target() == FaultType.Target.PROCESS;
+    f.target(target, processTarget ? target.equals(leader) : name.equals(lease) && targetWasLeader);
+    f.leaderAtStart(leader);
+    f.detail((lease == null ? "" : "[aimed at " + lease + "] ") + detail);
+    f.healedAt(healedAt);
+    long[] r = leaseRecovery.get(name);
+    if (r != null) {
+      f.boundNanos(r[0]);
+      f.recoveredAt(r[1], r[2] == 1);
+    } else {
+      f.boundNanos(boundNanos);
+      f.recoveredAt(recoveredAt, recoveryNeededWrite);
+    }
+    if (name.equals(lease)) {
+      edits.forEach(f::edit);
+    }
+    freezes.forEach(f::freeze);
+    spawned.forEach(f::spawned);
+    f.injected(injected);
+    f.lease(lease);
+    return f;
+  }
+
   @Override
   public String toString() {
-    return "#" + id + " " + type + " target=" + target + (targetWasLeader ? " (leader)" : "")
+    return "#" + id + " " + type + (lease == null ? "" : " lease=" + lease) + " target=" + target
+        + (targetWasLeader ? " (leader)" : "")
         + (detail.isEmpty() ? "" : " " + detail);
   }
 }

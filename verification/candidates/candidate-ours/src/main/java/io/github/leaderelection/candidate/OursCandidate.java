@@ -9,7 +9,13 @@ import io.github.leaderelection.core.KubernetesLeaseStore;
 import io.github.leaderelection.core.LeaderElector;
 import io.github.leaderelection.core.LeadershipListener;
 import io.github.leaderelection.core.LeadershipTerm;
+import io.github.leaderelection.core.LeaseStore;
 import io.github.leaderelection.core.LossReason;
+import io.github.leaderelection.core.SharedLeaseWatch;
+import io.github.leaderelection.core.Ticker;
+import io.github.leaderelection.core.balance.BalancedElection;
+import io.github.leaderelection.core.balance.LeadershipBalancer;
+import io.github.leaderelection.core.balance.LeaseMembership;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
@@ -17,6 +23,10 @@ import java.io.FileReader;
 import java.io.Reader;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,6 +47,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * LeaderElector#stepDown()} and prints {@code STEP_DOWN_DONE <nanos> <released>} when its future
  * completes; {@code SLOW_LOST <millis>} makes the next lost-listener block that long (leader work
  * that does not stop at once). Each is acknowledged with {@code COMMAND <nanos> <name> ok}.
+ *
+ * <p>Several leases ({@code --leases N}, PROTOCOL.md "Several leases"): N electors on {@code
+ * <lease>-0 ..}, sharing one {@link SharedLeaseWatch} (unless {@code --shared-watch false}: one
+ * watch per elector, for the benchmarks), every line of one of them prefixed with {@code @<lease>},
+ * stdin commands routed by the same prefix. With {@code --balance true} a {@link LeaseMembership}
+ * (group {@code <lease>}) and a {@link LeadershipBalancer} spread the leaderships, as the
+ * starter's {@code leader.election.balance.enabled} does: hold-back RP, settle time LD, a round
+ * every RP / 4.
  */
 public final class OursCandidate {
 
@@ -46,6 +64,12 @@ public final class OursCandidate {
     CandidateArgs args = CandidateArgs.parse(argv);
     // The options of this program only (PROTOCOL.md), read before anything starts.
     boolean traceActing = args.flag("trace-acting");
+    boolean balance = args.flag("balance");
+    boolean sharedWatch = !"false".equalsIgnoreCase(args.named().getOrDefault("shared-watch", "true"));
+    if (balance && (!args.multiLease() || !sharedWatch)) {
+      System.err.println("--balance true needs --leases N and the shared watch (the members are seen through it)");
+      System.exit(2);
+    }
     Duration stepDownCooldown = args.optionalMillis("step-down-cooldown-ms");
     Duration shutdownTimeout = args.optionalMillis("shutdown-timeout-ms");
     Report report = new Report();
@@ -53,22 +77,147 @@ public final class OursCandidate {
     try (Reader r = new FileReader(args.kubeconfig().toFile())) {
       client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
     }
-    ElectionConfig.Builder configBuilder = ElectionConfig.builder(args.lease())
-        .namespace(args.namespace())
-        .identity(args.identity())
-        .leaseDuration(args.leaseDuration())
-        .renewDeadline(args.renewDeadline())
-        .retryPeriod(args.retryPeriod());
-    if (stepDownCooldown != null) {
-      configBuilder.stepDownCooldown(stepDownCooldown);
+    List<ElectionConfig> configs = new ArrayList<>();
+    for (String lease : args.leaseNames()) {
+      ElectionConfig.Builder configBuilder = ElectionConfig.builder(lease)
+          .namespace(args.namespace())
+          .identity(args.identity())
+          .leaseDuration(args.leaseDuration())
+          .renewDeadline(args.renewDeadline())
+          .retryPeriod(args.retryPeriod());
+      if (stepDownCooldown != null) {
+        configBuilder.stepDownCooldown(stepDownCooldown);
+      }
+      if (shutdownTimeout != null) {
+        configBuilder.shutdownTimeout(shutdownTimeout);
+      }
+      configs.add(configBuilder.build());
     }
-    if (shutdownTimeout != null) {
-      configBuilder.shutdownTimeout(shutdownTimeout);
+
+    // Several leases (--leases N): one watch of the namespace's Leases for all electors (what the
+    // starter does), and with --balance true a member Lease and a balancer (README "Balancing").
+    SharedLeaseWatch watch = args.multiLease() && sharedWatch
+        ? new SharedLeaseWatch(new KubernetesLeaseStore(client, configs.get(0)), args.namespace(), args.retryPeriod())
+        : null;
+    List<Election> elections = new ArrayList<>();
+    for (ElectionConfig config : configs) {
+      LeaseStore store = new KubernetesLeaseStore(client, config);
+      if (watch != null) {
+        store = watch.share(store, config.leaseName());
+      }
+      Report own = args.multiLease() ? report.forLease(config.leaseName()) : report;
+      elections.add(election(config, store, args, traceActing, own));
     }
-    ElectionConfig config = configBuilder.build();
+    LeaseMembership membership = null;
+    LeadershipBalancer balancer = null;
+    if (balance) {
+      ElectionConfig first = configs.get(0);
+      membership = new LeaseMembership(args.lease(), first, watch,
+          name -> new KubernetesLeaseStore(client, args.namespace(), name, first.requestTimeout()), Ticker.SYSTEM);
+      balancer = new LeadershipBalancer(args.identity(), membership,
+          elections.stream().map(e -> reported(BalancedElection.of(e.elector()), e)).toList(),
+          args.retryPeriod(), args.leaseDuration(), Ticker.SYSTEM);
+    }
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    LeaseMembership stopMembership = membership;
+    LeadershipBalancer stopBalancer = balancer;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // The order of the README: leave the group first, so the others know whom the leases go to.
+      if (stopBalancer != null) {
+        stopBalancer.close();
+        stopMembership.close();
+      }
+      elections.parallelStream().forEach(e -> e.elector().close());
+      if (watch != null) {
+        watch.close();
+      }
+      report.closed();
+      stopped.countDown();
+    }, "candidate-shutdown"));
+    Thread stdinWatcher;
+    if (args.multiLease()) {
+      Map<String, java.util.function.Consumer<String[]>> byLease = new LinkedHashMap<>();
+      elections.forEach(e -> byLease.put(e.elector().config().leaseName(),
+          words -> command(words, e.elector(), e.slowLostMillis(), e.report())));
+      stdinWatcher = StdinCommands.watcher(StdinCommands.perLease(byLease, report));
+    } else {
+      Election only = elections.get(0);
+      stdinWatcher = StdinCommands.watcher(words -> command(words, only.elector(), only.slowLostMillis(), report));
+    }
+
+    if (membership != null) {
+      membership.start();
+      balancer.start(args.retryPeriod().dividedBy(4));
+    }
+    elections.forEach(e -> e.elector().start());
+    report.ready(args.identity());
+    stdinWatcher.start();
+    if (!args.workInterval().isZero()) {
+      if (args.multiLease()) {
+        for (Election e : elections) {
+          Thread work = new Thread(() -> {
+            try {
+              runLeaderOnlyWork(e.elector(), args, traceActing, e.report());
+            } catch (InterruptedException ignored) {
+              Thread.currentThread().interrupt();
+            }
+          }, "candidate-work-" + e.elector().config().leaseName());
+          work.setDaemon(true);
+          work.start();
+        }
+      } else {
+        runLeaderOnlyWork(elections.get(0).elector(), args, traceActing, report);
+      }
+    }
+    stopped.await();
+  }
+
+  /**
+   * {@code election} as the balancer sees it, and each of its step-downs on the lease's lines:
+   * {@code BALANCER_STEP_DOWN <nanos>} when the balancer releases the lease, then {@code
+   * STEP_DOWN_DONE <nanos> <released>} when that step-down's future completed, as for a stdin
+   * STEP_DOWN (the chaos checker holds re-acquisitions to it, rule 22).
+   */
+  private static BalancedElection reported(BalancedElection election, Election e) {
+    return new BalancedElection() {
+      @Override
+      public String lease() {
+        return election.lease();
+      }
+
+      @Override
+      public java.util.Optional<String> holder() {
+        return election.holder();
+      }
+
+      @Override
+      public void holdBack(Duration holdBack) {
+        election.holdBack(holdBack);
+      }
+
+      @Override
+      public void release() {
+        e.report().line("BALANCER_STEP_DOWN", Report.now());
+        e.elector().stepDown().whenComplete((released, error) ->
+            e.report().stepDownDone(error != null ? "error" : Boolean.toString(released)));
+      }
+
+      @Override
+      public String toString() {
+        return election.toString();
+      }
+    };
+  }
+
+  /** One election of this process: its elector, the report of its lines, its SLOW_LOST setting. */
+  private record Election(LeaderElector elector, Report report, AtomicLong slowLostMillis) {}
+
+  private static Election election(ElectionConfig config, LeaseStore store, CandidateArgs args, boolean traceActing,
+      Report report) {
     // SLOW_LOST arms this for the next lost-listener only, so later losses are not slowed.
     AtomicLong slowLostMillis = new AtomicLong();
-    LeaderElector elector = LeaderElector.builder(config, new KubernetesLeaseStore(client, config))
+    LeaderElector elector = LeaderElector.builder(config, store)
         .clock(Clock.offset(Clock.systemUTC(), args.wallOffset()))
         .observer(new ElectionObserver() {
           private long lastSentAt;
@@ -136,22 +285,7 @@ public final class OursCandidate {
           }
         })
         .build();
-
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      elector.close();
-      report.closed();
-      stopped.countDown();
-    }, "candidate-shutdown"));
-    Thread stdinWatcher = StdinCommands.watcher(words -> command(words, elector, slowLostMillis, report));
-
-    elector.start();
-    report.ready(args.identity());
-    stdinWatcher.start();
-    if (!args.workInterval().isZero()) {
-      runLeaderOnlyWork(elector, args, traceActing, report);
-    }
-    stopped.await();
+    return new Election(elector, report, slowLostMillis);
   }
 
   /** One stdin command of PROTOCOL.md; anything else is answered as unsupported. */

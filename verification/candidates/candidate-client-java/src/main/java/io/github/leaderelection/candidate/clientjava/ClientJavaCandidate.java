@@ -12,6 +12,10 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import java.io.FileReader;
 import java.io.Reader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,6 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>There is no renewal callback and no fencing token: no RENEWED lines, token {@code -1}.
  *       Leader-only work checks the flag set by the start/stop hooks.
  * </ul>
+ *
+ * <p>Several leases ({@code --leases N}, ../PROTOCOL.md "Several leases"): one such elector per
+ * lease, each with its own threads and lines ({@code @<lease>} prefix); only the ApiClient is shared.
  */
 public final class ClientJavaCandidate {
 
@@ -52,28 +59,80 @@ public final class ClientJavaCandidate {
     try (Reader r = new FileReader(args.kubeconfig().toFile())) {
       client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
     }
-    LeaseLock lock = new LeaseLock(args.namespace(), args.lease(), args.identity(), client);
-    LeaderElectionConfig config = new LeaderElectionConfig(
-        lock, args.leaseDuration(), args.renewDeadline(), args.retryPeriod());
-    LeaderElector elector = new LeaderElector(config);
-
+    // One elector per lease (--leases N: what a user of this library has to do for N
+    // elections; nothing is shared but the ApiClient), each with its own lines.
+    List<Election> elections = new ArrayList<>();
     AtomicBoolean stopping = new AtomicBoolean();
-    Terms terms = new Terms(report);
-    Thread electionThread = new Thread(() -> {
-      while (!stopping.get()) {
-        long term = terms.next();
-        long startedAt = System.nanoTime();
-        elector.run(() -> terms.elected(term), () -> terms.lost(term, stopping.get() ? "SHUTDOWN" : "RUN_RETURNED"));
-        if (!stopping.get() && !terms.wasElected(term)) {
-          // run() returned without a term (an error in its acquire loop): do not spin.
-          sleepQuietly(Math.max(0, args.retryPeriod().toMillis() - (System.nanoTime() - startedAt) / 1_000_000));
-        }
-      }
-    }, "candidate-election");
+    for (String lease : args.leaseNames()) {
+      Report own = args.multiLease() ? report.forLease(lease) : report;
+      elections.add(new Election(lease, args, client, own, stopping));
+    }
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
+      elections.parallelStream().forEach(Election::close);
+      report.closed();
+      stopped.countDown();
+    }, "candidate-shutdown"));
+    // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so each one
+    // is answered as unsupported and otherwise ignored.
+    Thread stdinWatcher;
+    if (args.multiLease()) {
+      Map<String, java.util.function.Consumer<String[]>> byLease = new LinkedHashMap<>();
+      elections.forEach(e -> byLease.put(e.lease, StdinCommands.allUnsupported(e.report)));
+      stdinWatcher = StdinCommands.watcher(StdinCommands.perLease(byLease, report));
+    } else {
+      stdinWatcher = StdinCommands.watcher(StdinCommands.allUnsupported(report));
+    }
+
+    elections.forEach(Election::start);
+    report.ready(args.identity());
+    stdinWatcher.start();
+    if (args.multiLease()) {
+      for (Election e : elections) {
+        LeaderOnlyWork.start(e.terms::leading, args, e.report, "candidate-work-" + e.lease);
+      }
+    } else {
+      LeaderOnlyWork.run(elections.get(0).terms::leading, args, report);
+    }
+    stopped.await();
+  }
+
+  /** One lease's elector, the thread that keeps calling its {@code run}, and its terms. */
+  private static final class Election {
+    final String lease;
+    final Report report;
+    final Terms terms;
+    private final LeaderElector elector;
+    private final Thread electionThread;
+
+    Election(String lease, CandidateArgs args, ApiClient client, Report report, AtomicBoolean stopping) {
+      this.lease = lease;
+      this.report = report;
+      this.terms = new Terms(report);
+      LeaseLock lock = new LeaseLock(args.namespace(), lease, args.identity(), client);
+      LeaderElectionConfig config = new LeaderElectionConfig(
+          lock, args.leaseDuration(), args.renewDeadline(), args.retryPeriod());
+      this.elector = new LeaderElector(config);
+      this.electionThread = new Thread(() -> {
+        while (!stopping.get()) {
+          long term = terms.next();
+          long startedAt = System.nanoTime();
+          elector.run(() -> terms.elected(term), () -> terms.lost(term, stopping.get() ? "SHUTDOWN" : "RUN_RETURNED"));
+          if (!stopping.get() && !terms.wasElected(term)) {
+            // run() returned without a term (an error in its acquire loop): do not spin.
+            sleepQuietly(Math.max(0, args.retryPeriod().toMillis() - (System.nanoTime() - startedAt) / 1_000_000));
+          }
+        }
+      }, "candidate-election-" + lease);
+    }
+
+    void start() {
+      electionThread.start();
+    }
+
+    void close() {
       elector.close(); // releases the lease when held
       electionThread.interrupt(); // run() is blocked in its acquire or renew loop
       try {
@@ -81,18 +140,7 @@ public final class ClientJavaCandidate {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      report.closed();
-      stopped.countDown();
-    }, "candidate-shutdown"));
-    // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so each one
-    // is answered as unsupported and otherwise ignored.
-    Thread stdinWatcher = StdinCommands.watcher(StdinCommands.allUnsupported(report));
-
-    electionThread.start();
-    report.ready(args.identity());
-    stdinWatcher.start();
-    LeaderOnlyWork.run(terms::leading, args, report);
-    stopped.await();
+    }
   }
 
   private static void sleepQuietly(long millis) {

@@ -11,6 +11,10 @@ import io.github.leaderelection.candidate.protocol.CandidateArgs;
 import io.github.leaderelection.candidate.protocol.LeaderOnlyWork;
 import io.github.leaderelection.candidate.protocol.Report;
 import io.github.leaderelection.candidate.protocol.StdinCommands;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>There is no renewal callback and no fencing token: no RENEWED lines, token {@code -1}.
  *       Leader-only work checks the flag set by the callbacks.
  * </ul>
+ *
+ * <p>Several leases ({@code --leases N}, ../PROTOCOL.md "Several leases"): one such elector per
+ * lease, each with its own lines ({@code @<lease>} prefix); only the client is shared.
  */
 public final class Fabric8Candidate {
 
@@ -50,34 +57,88 @@ public final class Fabric8Candidate {
     Config clientConfig = Config.fromKubeconfig(args.kubeconfig().toFile());
     KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
 
+    // One elector per lease (--leases N: what a user of this library has to do for N
+    // elections; nothing is shared but the client), each with its own lines.
     AtomicBoolean stopping = new AtomicBoolean();
-    AtomicBoolean leading = new AtomicBoolean();
-    AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
-    LeaderCallbacks callbacks = new LeaderCallbacks(
-        () -> {
-          if (leading.compareAndSet(false, true)) {
-            report.elected("-1");
-          }
-        },
-        () -> {
-          if (leading.compareAndSet(true, false)) {
-            report.lost(stopping.get() ? "SHUTDOWN" : "STOPPED_LEADING");
-          }
-        },
-        newLeader -> { });
+    List<Election> elections = new ArrayList<>();
+    for (String lease : args.leaseNames()) {
+      elections.add(new Election(lease, args, client, args.multiLease() ? report.forLease(lease) : report, stopping));
+    }
 
     CountDownLatch stopped = new CountDownLatch(1);
-    Object startLock = new Object();
-    Runnable[] startElector = new Runnable[1];
-    startElector[0] = () -> {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      elections.forEach(Election::stopRestarting);
+      // releases each lease (releaseOnCancel) and calls onStopLeading
+      elections.parallelStream().forEach(Election::cancel);
+      client.close();
+      report.closed();
+      stopped.countDown();
+    }, "candidate-shutdown"));
+    // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so each one
+    // is answered as unsupported and otherwise ignored.
+    Thread stdinWatcher;
+    if (args.multiLease()) {
+      Map<String, java.util.function.Consumer<String[]>> byLease = new LinkedHashMap<>();
+      elections.forEach(e -> byLease.put(e.lease, StdinCommands.allUnsupported(e.report)));
+      stdinWatcher = StdinCommands.watcher(StdinCommands.perLease(byLease, report));
+    } else {
+      stdinWatcher = StdinCommands.watcher(StdinCommands.allUnsupported(report));
+    }
+
+    elections.forEach(Election::start);
+    report.ready(args.identity());
+    stdinWatcher.start();
+    if (args.multiLease()) {
+      for (Election e : elections) {
+        LeaderOnlyWork.start(e.leading::get, args, e.report, "candidate-work-" + e.lease);
+      }
+    } else {
+      LeaderOnlyWork.run(elections.get(0).leading::get, args, report);
+    }
+    stopped.await();
+  }
+
+  /** One lease: the elector of the moment (a new one after each loss), its callbacks' state. */
+  private static final class Election {
+    final String lease;
+    final Report report;
+    final AtomicBoolean leading = new AtomicBoolean();
+    private final CandidateArgs args;
+    private final KubernetesClient client;
+    private final AtomicBoolean stopping;
+    private final LeaderCallbacks callbacks;
+    private final AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
+    private final Object startLock = new Object();
+
+    Election(String lease, CandidateArgs args, KubernetesClient client, Report report, AtomicBoolean stopping) {
+      this.lease = lease;
+      this.report = report;
+      this.args = args;
+      this.client = client;
+      this.stopping = stopping;
+      this.callbacks = new LeaderCallbacks(
+          () -> {
+            if (leading.compareAndSet(false, true)) {
+              report.elected("-1");
+            }
+          },
+          () -> {
+            if (leading.compareAndSet(true, false)) {
+              report.lost(stopping.get() ? "SHUTDOWN" : "STOPPED_LEADING");
+            }
+          },
+          newLeader -> { });
+    }
+
+    void start() {
       synchronized (startLock) {
         if (stopping.get()) {
           return;
         }
         LeaderElector elector = client.leaderElector()
             .withConfig(new LeaderElectionConfigBuilder()
-                .withName(args.lease())
-                .withLock(new LeaseLock(args.namespace(), args.lease(), args.identity()))
+                .withName(lease)
+                .withLock(new LeaseLock(args.namespace(), lease, args.identity()))
                 .withLeaseDuration(args.leaseDuration())
                 .withRenewDeadline(args.renewDeadline())
                 .withRetryPeriod(args.retryPeriod())
@@ -90,31 +151,23 @@ public final class Fabric8Candidate {
         // Leadership ended (renew deadline, or another holder seen): compete again with a new
         // elector, off the completing thread; after an error (the elector logged it) not before
         // a retry period, so a persistent error cannot make a busy loop.
-        future.whenComplete((v, e) -> CompletableFuture.runAsync(startElector[0],
+        future.whenComplete((v, e) -> CompletableFuture.runAsync(this::start,
             CompletableFuture.delayedExecutor(e == null ? 0 : args.retryPeriod().toMillis(), TimeUnit.MILLISECONDS)));
       }
-    };
+    }
 
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    /** No new elector after this (the shared flag is set under every election's start lock). */
+    void stopRestarting() {
       synchronized (startLock) {
         stopping.set(true);
       }
+    }
+
+    void cancel() {
       CompletableFuture<?> future = current.get();
       if (future != null) {
-        future.cancel(true); // releases the lease (releaseOnCancel) and calls onStopLeading
+        future.cancel(true);
       }
-      client.close();
-      report.closed();
-      stopped.countDown();
-    }, "candidate-shutdown"));
-    // Commands of PROTOCOL.md (STEP_DOWN, SLOW_LOST): this elector has no such hook, so each one
-    // is answered as unsupported and otherwise ignored.
-    Thread stdinWatcher = StdinCommands.watcher(StdinCommands.allUnsupported(report));
-
-    startElector[0].run();
-    report.ready(args.identity());
-    stdinWatcher.start();
-    LeaderOnlyWork.run(leading::get, args, report);
-    stopped.await();
+    }
   }
 }

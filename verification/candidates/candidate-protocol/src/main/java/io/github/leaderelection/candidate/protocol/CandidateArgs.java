@@ -2,7 +2,9 @@ package io.github.leaderelection.candidate.protocol;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +26,9 @@ import java.util.Map;
  * @param workInterval {@code --work-interval-ms N}, default 0: no leader-only work
  * @param workDuration {@code --work-duration-ms N}, default 50
  * @param wallOffset {@code --wall-offset-ms N}, default 0
+ * @param leases {@code --leases N}, default 0: absent, one election on {@code --lease} with the
+ *     single-lease lines; N &gt;= 1: N elections on {@code <lease>-0 .. <lease>-(N-1)}, every line
+ *     of one of them prefixed with {@code @<its lease>} (../PROTOCOL.md, "Several leases")
  * @param named every pair of the line, by name without the dashes
  */
 public record CandidateArgs(
@@ -37,6 +42,7 @@ public record CandidateArgs(
     Duration workInterval,
     Duration workDuration,
     Duration wallOffset,
+    int leases,
     Map<String, String> named) {
 
   public CandidateArgs {
@@ -68,7 +74,51 @@ public record CandidateArgs(
         Duration.ofMillis(number(named, "work-interval-ms", named.getOrDefault("work-interval-ms", "0"))),
         Duration.ofMillis(number(named, "work-duration-ms", named.getOrDefault("work-duration-ms", "50"))),
         Duration.ofMillis(number(named, "wall-offset-ms", named.getOrDefault("wall-offset-ms", "0"))),
+        leases(named),
         named);
+  }
+
+  /** Whether {@code --leases} was given: several elections, lines prefixed with their lease. */
+  public boolean multiLease() {
+    return leases > 0;
+  }
+
+  /**
+   * The leases to run: {@code --lease} alone without {@code --leases}, else {@code <lease>-0 ..
+   * <lease>-(N-1)}.
+   */
+  public List<String> leaseNames() {
+    if (!multiLease()) {
+      return List.of(lease);
+    }
+    List<String> names = new ArrayList<>(leases);
+    for (int i = 0; i < leases; i++) {
+      names.add(lease + "-" + i);
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * For a program that runs one election only: with {@code --leases} it prints {@code
+   * UNSUPPORTED --leases: <why>} on stderr and exits 2 (as for a refused {@code --wall-offset-ms}).
+   */
+  public void refuseLeases(String why) {
+    if (named.containsKey("leases")) {
+      System.err.println("UNSUPPORTED --leases: " + why);
+      System.exit(2);
+    }
+  }
+
+  private static int leases(Map<String, String> named) {
+    String value = named.get("leases");
+    if (value == null) {
+      return 0;
+    }
+    long n = number(named, "leases", value);
+    if (n < 1 || n > 1000) {
+      throw new IllegalArgumentException("--leases takes a number of elections from 1 to 1000, got " + value);
+    }
+    return (int) n;
   }
 
   /** {@code --name true} (any case): true; absent or anything else: false. */

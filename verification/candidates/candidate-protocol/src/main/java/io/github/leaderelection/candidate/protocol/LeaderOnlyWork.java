@@ -11,6 +11,26 @@ public final class LeaderOnlyWork {
 
   private LeaderOnlyWork() {}
 
+  /**
+   * {@link #run} on a daemon thread of its own, started: the work of one lease of several
+   * ({@code --leases}), reported on that lease's {@code report}. Null when the work interval is zero.
+   */
+  public static Thread start(BooleanSupplier leading, CandidateArgs args, Report report, String name) {
+    if (args.workInterval().isZero()) {
+      return null;
+    }
+    Thread thread = new Thread(() -> {
+      try {
+        run(leading, args, report);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
   /** Runs until the thread is interrupted; returns at once when the work interval is zero. */
   public static void run(BooleanSupplier leading, CandidateArgs args, Report report) throws InterruptedException {
     if (args.workInterval().isZero()) {

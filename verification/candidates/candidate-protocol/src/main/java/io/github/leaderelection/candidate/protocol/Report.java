@@ -10,6 +10,10 @@ import java.io.PrintStream;
 public final class Report {
 
   private final PrintStream out;
+  /** {@code @<lease> } for the lines of one lease of several, else empty. */
+  private final String prefix;
+  /** Shared by the reports of one stream, so that their lines never interleave. */
+  private final Object lock;
 
   /** Lines to {@link System#out}. */
   public Report() {
@@ -18,13 +22,35 @@ public final class Report {
 
   /** Lines to {@code out}. */
   public Report(PrintStream out) {
+    this(out, "", new Object());
+  }
+
+  private Report(PrintStream out, String prefix, Object lock) {
     this.out = out;
+    this.prefix = prefix;
+    this.lock = lock;
+  }
+
+  /**
+   * The lines of {@code lease}, one of several elections of this process ({@code --leases}):
+   * the same stream, each line prefixed with {@code @<lease>} and one space (../PROTOCOL.md,
+   * "Several leases"). Lines of the process as a whole ({@code READY}, {@code CLOSED}) stay on
+   * the unprefixed report.
+   */
+  public Report forLease(String lease) {
+    if (lease.isEmpty() || lease.contains(" ")) {
+      throw new IllegalArgumentException("not a lease name: \"" + lease + "\"");
+    }
+    return new Report(out, "@" + lease + " ", lock);
   }
 
   /** One line of {@code fields}; for the lines of one program (the chaos suite's trace lines). */
-  public synchronized void line(String... fields) {
-    out.println(String.join(" ", fields));
-    out.flush();
+  public void line(String... fields) {
+    String text = prefix + String.join(" ", fields);
+    synchronized (lock) {
+      out.println(text);
+      out.flush();
+    }
   }
 
   /** The protocol's clock, as a field. */

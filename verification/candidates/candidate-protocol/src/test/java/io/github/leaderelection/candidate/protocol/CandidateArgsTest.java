@@ -114,6 +114,37 @@ class CandidateArgsTest {
     assertThatThrownBy(() -> CandidateArgs.parse(new String[0])).hasMessage("missing --kubeconfig");
   }
 
+  @Test
+  void withoutLeasesItIsOneElectionOnTheLeaseItself() {
+    CandidateArgs args = CandidateArgs.parse(REQUIRED.toArray(String[]::new));
+
+    assertThat(args.multiLease()).isFalse();
+    assertThat(args.leases()).isZero();
+    assertThat(args.leaseNames()).containsExactly("bench");
+  }
+
+  @Test
+  void leasesNamesThatManyElectionsAfterTheLease() {
+    CandidateArgs args = CandidateArgs.parse(with("--leases", "3"));
+
+    assertThat(args.multiLease()).isTrue();
+    assertThat(args.leaseNames()).containsExactly("bench-0", "bench-1", "bench-2");
+    assertThat(CandidateArgs.parse(with("--leases", "1")).leaseNames()).containsExactly("bench-0");
+  }
+
+  @Test
+  void leasesMustBeAPositiveWholeNumber() {
+    assertThatThrownBy(() -> CandidateArgs.parse(with("--leases", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--leases takes a number of elections from 1 to 1000, got 0");
+    assertThatThrownBy(() -> CandidateArgs.parse(with("--leases", "-2")))
+        .hasMessage("--leases takes a number of elections from 1 to 1000, got -2");
+    assertThatThrownBy(() -> CandidateArgs.parse(with("--leases", "1001")))
+        .hasMessage("--leases takes a number of elections from 1 to 1000, got 1001");
+    assertThatThrownBy(() -> CandidateArgs.parse(with("--leases", "six")))
+        .hasMessage("--leases takes a whole number, got six");
+  }
+
   private static String[] with(String... more) {
     List<String> line = new ArrayList<>(REQUIRED);
     line.addAll(List.of(more));

@@ -93,6 +93,74 @@ class ReportTest {
         .allMatch(l -> l.matches("NEW_LEADER t\\d x{200}"));
   }
 
+  @Test
+  void theLinesOfOneLeaseOfSeveralArePrefixedWithIt() {
+    Report lease = report.forLease("orders-3");
+
+    lease.renewed(123L);
+    lease.line("ACQUIRED", "5", "7", "4");
+    report.closed();
+
+    List<String> lines = output().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("@orders-3 RENEWED 123");
+    assertThat(lines.get(1)).isEqualTo("@orders-3 ACQUIRED 5 7 4");
+    assertThat(lines.get(2)).startsWith("CLOSED ").doesNotContain("@");
+  }
+
+  @Test
+  void aLeaseLineIsTheSingleLeaseLineAfterItsPrefix() {
+    Report lease = report.forLease("b-0");
+    assertPrefixedLine(r -> lease.elected("42"), "@b-0", "ELECTED", "42");
+    assertPrefixedLine(r -> lease.lost("RENEW_FAILED"), "@b-0", "LOST", "RENEW_FAILED");
+    assertPrefixedLine(r -> lease.workStart(7, "-1"), "@b-0", "WORK_START", "7", "-1");
+    assertPrefixedLine(r -> lease.workEnd(7), "@b-0", "WORK_END", "7");
+    assertPrefixedLine(r -> lease.command("STEP_DOWN"), "@b-0", "COMMAND", "STEP_DOWN", "ok");
+    assertPrefixedLine(r -> lease.unsupported("SLOW_LOST"), "@b-0", "UNSUPPORTED", "SLOW_LOST");
+    assertPrefixedLine(r -> lease.stepDownDone("false"), "@b-0", "STEP_DOWN_DONE", "false");
+  }
+
+  @Test
+  void aLeaseNameWithASpaceWouldBreakTheFieldsAndIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> report.forLease("a b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> report.forLease(""))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void linesOfSeveralLeasesFromSeveralThreadsNeverInterleave() throws InterruptedException {
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      Report lease = report.forLease("l-" + t);
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 300; i++) {
+          lease.line("NEW_LEADER", "x".repeat(300));
+        }
+      });
+      thread.start();
+      started.add(thread);
+    }
+    for (Thread thread : started) {
+      thread.join();
+    }
+
+    assertThat(output().lines().toList()).hasSize(6 * 300).allMatch(l -> l.matches("@l-\\d NEW_LEADER x{300}"));
+  }
+
+  private void assertPrefixedLine(Consumer<Report> print, String prefix, String type, String... fields) {
+    bytes.reset();
+    long before = System.nanoTime();
+    print.accept(report);
+    long after = System.nanoTime();
+
+    String out = output();
+    String[] words = out.substring(0, out.length() - System.lineSeparator().length()).split(" ", -1);
+    assertThat(words[0]).isEqualTo(prefix);
+    assertThat(words[1]).isEqualTo(type);
+    assertThat(Long.parseLong(words[2])).isBetween(before, after);
+    assertThat(List.of(words).subList(3, words.length)).containsExactly(fields);
+  }
+
   private void assertLine(Consumer<Report> print, String type, String... fields) {
     bytes.reset();
     long before = System.nanoTime();

@@ -83,4 +83,26 @@ class StdinCommandsTest {
   private static InputStream stdin(String text) {
     return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void aPrefixedCommandGoesToItsLeaseAloneAndAPlainOneToEveryLease() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    java.util.Map<String, java.util.function.Consumer<String[]>> byLease = new java.util.LinkedHashMap<>();
+    byLease.put("l-0", w -> seen.add("l-0:" + String.join(" ", w)));
+    byLease.put("l-1", w -> seen.add("l-1:" + String.join(" ", w)));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Report process = new Report(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    var route = StdinCommands.perLease(byLease, process);
+
+    route.accept(new String[] {"@l-1", "SLOW_LOST", "2500"});
+    route.accept(new String[] {"STEP_DOWN"});
+    route.accept(new String[] {"@l-9", "STEP_DOWN"});
+    route.accept(new String[] {"@l-0"});
+
+    assertThat(seen).containsExactly("l-1:SLOW_LOST 2500", "l-0:STEP_DOWN", "l-1:STEP_DOWN");
+    List<String> answers = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(answers).hasSize(2);
+    assertThat(answers.get(0)).matches("UNSUPPORTED \\d+ @l-9");
+    assertThat(answers.get(1)).matches("UNSUPPORTED \\d+ @l-0");
+  }
 }

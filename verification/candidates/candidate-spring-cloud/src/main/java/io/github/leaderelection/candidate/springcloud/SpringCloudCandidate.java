@@ -53,6 +53,8 @@ public class SpringCloudCandidate {
 
   public static void main(String[] argv) throws Exception {
     CandidateArgs args = CandidateArgs.parse(argv);
+    // PROTOCOL.md "Several leases": one election per process here (the Spring context holds one).
+    args.refuseLeases("Spring Cloud Kubernetes runs one election per application; start one process per lease");
     if (!args.wallOffset().isZero()) {
       // Both underlying electors compare the remote renewTime with the system clock and take
       // no clock from outside: refuse rather than run a skew experiment without skew.
