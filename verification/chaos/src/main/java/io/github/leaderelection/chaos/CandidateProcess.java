@@ -86,8 +86,9 @@ final class CandidateProcess {
       }
     }
     long end = System.nanoTime();
-    log.exitedAt(end);
+    // The lease logs first: whoever waits on the process log then finds them done too.
     leaseLogs.values().forEach(l -> l.exitedAt(end));
+    log.exitedAt(end);
   }
 
   private void route(String line, long now) {
@@ -114,9 +115,10 @@ final class CandidateProcess {
     return l == null ? log : l;
   }
 
+  /** The lease logs, then the process log (see the reader's end for why that order). */
   private void forAll(java.util.function.Consumer<CandidateLog> action) {
-    action.accept(log);
     leaseLogs.values().forEach(action);
+    action.accept(log);
   }
 
   TcpProxy proxy() {
