@@ -73,13 +73,16 @@ final class Report {
       Stats s = data.stats(i, profile, "failover_ms");
       long failed = data.count(i, profile, "failover", "failure");
       return s.empty() ? failedOrDash(data, i, profile, "failover")
-          : String.format(Locale.ROOT, "%.1f s", s.p95() / 1000) + (failed > 0 ? " (" + failed + " failed)" : "");
+          : String.format(Locale.ROOT, "%.1f s", s.p95() / 1000)
+              + (failed > 0 ? " (" + failed + " of " + (failed + s.n()) + " failed)" : "");
     });
     for (String rp : data.rollingProfiles()) {
       readmeRow(sb, impls, "rolling restart (" + rp + "), elections / time without a leader, median", i -> {
         Stats el = Stats.of(data.rolling(i, rp, "rolling_elections"));
         Stats gap = Stats.of(data.rolling(i, rp, "rolling_leaderless_ms"));
-        return el.empty() ? failedOrDash(data, i, rp, "rolling") : num0(el.median()) + " / " + ms(gap.median()) + " ms";
+        long failed = data.count(i, rp, "rolling", "failure");
+        return el.empty() ? failedOrDash(data, i, rp, "rolling") : num0(el.median()) + " / " + ms(gap.median()) + " ms"
+            + (failed > 0 ? " (" + failed + " of " + (failed + el.n()) + " failed)" : "");
       });
     }
     List<Integer> sizes = data.loadSizes();
@@ -101,9 +104,10 @@ final class Report {
     return sb.toString();
   }
 
+  /** For a cell without a sample: every trial failed (all of them), or nothing was run. */
   private static String failedOrDash(Data data, String impl, String profile, String scenario) {
     long failed = data.count(impl, profile, scenario, "failure");
-    return failed > 0 ? "failed (" + failed + " of " + failed + ")" : "—";
+    return failed > 0 ? "all " + failed + " failed" : "—";
   }
 
   private static void readmeRow(StringBuilder sb, List<String> impls, String label,
@@ -144,8 +148,10 @@ final class Report {
 
     sb.append("\n## Results\n\n");
     sb.append("![Benchmark chart](").append(CHART).append(")\n\n");
-    sb.append("Latencies in milliseconds; percentiles are nearest-rank (with ").append(meta.getOrDefault("trials", "?"))
-        .append(" trials the p95 is the largest but ").append(Integer.parseInt(meta.getOrDefault("trials", "20")) >= 20 ? "one" : "none")
+    int trials = Integer.parseInt(meta.getOrDefault("trials", "20"));
+    int rank = (int) Math.ceil(0.95 * trials);
+    sb.append("Latencies in milliseconds; percentiles are nearest-rank (with ").append(trials)
+        .append(" trials the p95 is the ").append(rank == trials ? "largest value" : rank + "th smallest")
         .append("). \"vs ours\" divides the median by ours.\n");
 
     for (String profile : data.profiles()) {
@@ -404,7 +410,8 @@ final class Report {
     sb.append("CPU: utime + stime from `/proc/<pid>/stat` over the steady-state window, in CPU milliseconds"
         + " per minute. RSS: `VmRSS` from `/proc/<pid>/status` at the end of the window (whole JVM: heap,"
         + " metaspace, code cache, thread stacks). Live heap: young + old `used` of `jcmd <pid> GC.heap_info`"
-        + " right after `jcmd <pid> GC.run` (every process with 3 candidates; leader and 3 followers with more)."
+        + " right after `jcmd <pid> GC.run` (every process with 3 candidates; leader and 3 followers with 20;"
+        + " not taken with more, where jcmd would cost minutes). Non-JVM candidates have no such figure."
         + " Followers: median over the followers. All candidates run with `")
         .append(String.join(" ", CandidateProcess.JVM_OPTIONS)).append("`.\n\n");
     sb.append("| profile | implementation | candidates | CPU ms/min leader | CPU ms/min follower | RSS MiB leader"
@@ -512,7 +519,9 @@ final class Report {
         + meta.getOrDefault("loadavg_end", "?") + "; whole-machine CPU before the run "
         + meta.getOrDefault("background_cpu_start", "?") + ", after it " + meta.getOrDefault("background_cpu_end", "?")
         + loadDuringRun(data));
-    row(sb, "raw results", "`" + runDir + "` (samples.csv, run.properties, candidate logs)");
+    Path cwd = Path.of("").toAbsolutePath();
+    Path shown = runDir.toAbsolutePath().startsWith(cwd) ? cwd.relativize(runDir.toAbsolutePath()) : runDir;
+    row(sb, "raw results", "`" + shown + "` (samples.csv, run.properties, candidate logs; not committed)");
   }
 
   /** The 1-minute load average taken before each trial (it includes this run's own processes). */
@@ -549,7 +558,8 @@ final class Report {
   }
 
   private static String ratio(double value, double base) {
-    return base <= 0 ? "" : String.format(Locale.ROOT, "%.1f×", value / base);
+    double r = value / base;
+    return base <= 0 ? "" : String.format(Locale.ROOT, r < 0.1 ? "%.2f×" : "%.1f×", r);
   }
 
   private static String ms(double v) {
