@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
@@ -33,6 +35,12 @@ final class Bench {
 
   private static final long NANOS_PER_MS = 1_000_000L;
   private static final AtomicLong LEASE_COUNTER = new AtomicLong();
+  /** Steady state: candidates started at once, each wave READY before the next. */
+  static final int WAVE = 10;
+  /** Memory left to other work on the machine (the issue: 24 GB less about 4 GB). */
+  static final long RESERVED_KB = 4L * 1024 * 1024;
+  /** A steady-state run stops when the machine has less memory available than this. */
+  static final long MIN_AVAILABLE_KB = 1024L * 1024;
 
   private final Candidates candidates;
   private final Path kubeconfig;
@@ -116,6 +124,9 @@ final class Bench {
           profile.name(), impl.id, scenario, trial, crash ? "failover" : "handover", latencyMs, coldMs);
     } catch (TimeoutException e) {
       throw fail(impl, profile, scenario, n, trial, e.getMessage(), procs);
+    } catch (TrialFailure e) {
+      results.add(impl, profile, scenario, n, trial, "failure", 1, e.getMessage().lines().findFirst().orElse(""));
+      throw e;
     } finally {
       killAll(procs);
     }
@@ -154,30 +165,63 @@ final class Bench {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * {@code n} candidates on one lease; after a warm-up, the API server's Lease request counters
-   * and each process's CPU time are read at the start and end of a window.
+   * {@code n} candidates on one lease (started in waves of {@link #WAVE}, each wave READY before
+   * the next, so 100 JVMs do not all start on 2 CPUs at once); after a warm-up, the API server's
+   * Lease request counters, each candidate's CPU time and the CPU time of kube-apiserver and etcd
+   * are read at the start and end of a window. {@code n} is capped where the candidates' memory
+   * would not fit ({@link #memoryCap}); the cap is recorded, never applied silently.
    */
-  void steadyState(Impl impl, Profile profile, int n, long warmupMs, long windowMs) throws TrialFailure {
+  void steadyState(Impl impl, Profile profile, int requested, long warmupMs, long windowMs) throws TrialFailure {
     String scenario = "load";
-    String lease = leaseName(impl, profile, scenario, n);
+    int n = requested;
+    if (requested > 3) {
+      MemoryCap cap = memoryCap(impl, profile, requested);
+      results.add(impl, profile, scenario, requested, 0, "rss_per_candidate_kb", cap.rssKb(), cap.source());
+      results.add(impl, profile, scenario, requested, 0, "memory_budget_kb", cap.budgetKb(), cap.why());
+      if (cap.max() < requested) {
+        n = cap.max();
+        results.add(impl, profile, scenario, requested, 0, "capped_to", n, cap.why());
+        System.out.printf("  %-8s %-11s load n=%d capped to %d: %s%n", profile.name(), impl.id, requested, n, cap.why());
+        if (n < 1) {
+          results.add(impl, profile, scenario, requested, 0, "failure", 1, "no candidate fits in memory");
+          throw new TrialFailure("no candidate fits in memory: " + cap.why());
+        }
+      }
+    }
+    // rows are keyed by the requested count, so a capped run stays in its row of the table
+    results.add(impl, profile, scenario, requested, 0, "candidates_run", n);
+    String lease = leaseName(impl, profile, scenario, requested);
     Path logs = logDir(lease);
-    results.add(impl, profile, scenario, n, 0, "loadavg1", loadAverage1());
-    List<CandidateProcess> procs = launch(impl, profile, lease, n, logs);
+    results.add(impl, profile, scenario, requested, 0, "loadavg1", loadAverage1());
+    List<CandidateProcess> procs = new ArrayList<>();
     try {
-      Found first = awaitElected(procs, Long.MIN_VALUE, null, 300_000);
-      awaitAllReady(procs, 300_000);
-      sleep(warmupMs);
-      CandidateProcess leader = first.process();
-      requireSingleLeader(procs, leader);
+      long startedAt = System.nanoTime();
+      for (int from = 0; from < n; from += WAVE) {
+        List<CandidateProcess> wave = new ArrayList<>();
+        for (int i = from + 1; i <= Math.min(n, from + WAVE); i++) {
+          wave.add(CandidateProcess.launch(impl, candidates, kubeconfig, namespace, lease, lease + "-c" + i,
+              profile, logs, bus));
+        }
+        procs.addAll(wave);
+        awaitAllReady(wave, 180_000);
+        checkMemory(procs);
+      }
+      awaitElected(procs, Long.MIN_VALUE, null, 120_000);
+      results.add(impl, profile, scenario, requested, 0, "startup_s", (System.nanoTime() - startedAt) / 1e9);
+      sleepWatchingMemory(warmupMs, procs);
 
+      long t0 = System.nanoTime();
+      CandidateProcess leader = actingLeader(procs, t0);
       Map<String, Long> m0 = metrics.requestsByVerb();
       Map<CandidateProcess, Long> cpu0 = new HashMap<>();
       for (CandidateProcess p : procs) {
         cpu0.put(p, p.cpuTicks());
       }
-      long t0 = System.nanoTime();
-      sleep(windowMs);
+      long[] server0 = serverCpuTicks();
+      t0 = System.nanoTime();
+      sleepWatchingMemory(windowMs, procs);
       Map<String, Long> m1 = metrics.requestsByVerb();
+      long[] server1 = serverCpuTicks();
       long t1 = System.nanoTime();
       Map<CandidateProcess, Long> cpu1 = new HashMap<>();
       for (CandidateProcess p : procs) {
@@ -185,16 +229,27 @@ final class Bench {
       }
       long openWatches = metrics.openLeaseWatches();
       double minutes = (t1 - t0) / 60e9;
-      requireSingleLeader(procs, leader);
+      LeaderTimeline.Summary during = timeline(procs).summarize(t0, t1);
+      if (during.elections() > 0 || during.leaderlessNanos() > 0) {
+        results.add(impl, profile, scenario, requested, 0, "anomaly", 1, "leadership changed during the window ("
+            + during.elections() + " election(s), " + during.leaderlessNanos() / NANOS_PER_MS
+            + " ms without a leader); figures kept");
+      }
 
-      results.add(impl, profile, scenario, n, 0, "window_s", (t1 - t0) / 1e9);
-      results.add(impl, profile, scenario, n, 0, "open_watches", openWatches);
+      results.add(impl, profile, scenario, requested, 0, "window_s", (t1 - t0) / 1e9);
+      results.add(impl, profile, scenario, requested, 0, "open_watches", openWatches);
+      if (server0 != null && server1 != null) {
+        results.add(impl, profile, scenario, requested, 0, "apiserver_cpu_ms_per_min",
+            (server1[0] - server0[0]) * 1000.0 / clockTicksPerSecond / minutes);
+        results.add(impl, profile, scenario, requested, 0, "etcd_cpu_ms_per_min",
+            (server1[1] - server0[1]) * 1000.0 / clockTicksPerSecond / minutes);
+      }
       Set<String> verbs = new TreeSet<>(m1.keySet());
       verbs.addAll(List.of("GET", "PUT", "POST", "WATCH", "LIST", "PATCH"));
       StringBuilder summary = new StringBuilder();
       for (String verb : verbs) {
         long delta = m1.getOrDefault(verb, 0L) - m0.getOrDefault(verb, 0L);
-        results.add(impl, profile, scenario, n, 0, "rpm_total_" + verb, delta / minutes);
+        results.add(impl, profile, scenario, requested, 0, "rpm_total_" + verb, delta / minutes);
         if (delta != 0) {
           summary.append(String.format(" %s %.1f", verb, delta / minutes / n));
         }
@@ -202,30 +257,267 @@ final class Bench {
       for (CandidateProcess p : procs) {
         String role = p == leader ? "leader" : "follower";
         double cpuMsPerMin = (cpu1.get(p) - cpu0.get(p)) * 1000.0 / clockTicksPerSecond / minutes;
-        results.add(impl, profile, scenario, n, 0, "cpu_ms_per_min_" + role, cpuMsPerMin, p.identity);
-        results.add(impl, profile, scenario, n, 0, "rss_kb_" + role, p.rssKb(), p.identity);
+        results.add(impl, profile, scenario, requested, 0, "cpu_ms_per_min_" + role, cpuMsPerMin, p.identity);
+        results.add(impl, profile, scenario, requested, 0, "rss_kb_" + role, p.rssKb(), p.identity);
       }
       // Live heap after a full GC: every process with 3 candidates, leader and 3 followers with more
       // (JVM programs only: jcmd).
       List<CandidateProcess> heapOf = new ArrayList<>();
       heapOf.add(leader);
       procs.stream().filter(p -> p != leader).limit(n <= 3 ? n : 3).forEach(heapOf::add);
-      if (impl.kind != Impl.Kind.JVM) {
+      // (not with 100: the heap does not depend on the count, and jcmd costs time)
+      if (impl.kind != Impl.Kind.JVM || n > 20) {
         heapOf.clear();
       }
       for (CandidateProcess p : heapOf) {
         OptionalLong heap = p.liveHeapKb(candidates.jcmd());
         if (heap.isPresent()) {
-          results.add(impl, profile, scenario, n, 0, "heap_kb_" + (p == leader ? "leader" : "follower"),
+          results.add(impl, profile, scenario, requested, 0, "heap_kb_" + (p == leader ? "leader" : "follower"),
               heap.getAsLong(), p.identity);
         }
       }
-      System.out.printf("  %-8s %-11s load n=%-2d: requests/min per candidate:%s; open watches %d%n",
-          profile.name(), impl.id, n, summary.length() == 0 ? " none" : summary, openWatches);
+      System.out.printf("  %-8s %-11s load n=%-3d: requests/min per candidate:%s; open watches %d; API server"
+          + " CPU %s ms/min%n", profile.name(), impl.id, n, summary.length() == 0 ? " none" : summary, openWatches,
+          server0 == null || server1 == null ? "?"
+              : String.format("%.0f", (server1[0] - server0[0]) * 1000.0 / clockTicksPerSecond / minutes));
     } catch (TimeoutException e) {
-      throw fail(impl, profile, scenario, n, 0, e.getMessage(), procs);
+      throw fail(impl, profile, scenario, requested, 0, e.getMessage(), procs);
+    } catch (TrialFailure e) {
+      results.add(impl, profile, scenario, requested, 0, "failure", 1, e.getMessage().lines().findFirst().orElse(""));
+      throw e;
     } finally {
       killAll(procs);
+    }
+  }
+
+  /**
+   * The API server's and etcd's own CPU over a window with no candidate running: the fixed cost
+   * the per-size figures are compared with.
+   */
+  void idleServer(Profile profile, long windowMs) {
+    long[] a = serverCpuTicks();
+    long t0 = System.nanoTime();
+    sleep(windowMs);
+    long[] b = serverCpuTicks();
+    double minutes = (System.nanoTime() - t0) / 60e9;
+    if (a != null && b != null) {
+      results.add("none", profile.name(), "load", 0, 0, "apiserver_cpu_ms_per_min",
+          (b[0] - a[0]) * 1000.0 / clockTicksPerSecond / minutes, "no candidates");
+      results.add("none", profile.name(), "load", 0, 0, "etcd_cpu_ms_per_min",
+          (b[1] - a[1]) * 1000.0 / clockTicksPerSecond / minutes, "no candidates");
+      System.out.printf("  idle API server: %.0f ms/min, etcd %.0f ms/min%n",
+          (b[0] - a[0]) * 1000.0 / clockTicksPerSecond / minutes, (b[1] - a[1]) * 1000.0 / clockTicksPerSecond / minutes);
+    }
+  }
+
+  /** How many candidates of {@code impl} fit in memory, and why. */
+  record MemoryCap(int max, long rssKb, String source, long budgetKb, String why) {}
+
+  /**
+   * The largest candidate count whose memory fits: the budget is the machine's memory less
+   * {@link #RESERVED_KB} for other users and less what the API server, etcd and this runner use
+   * now, and never more than what is available now less 2 GiB; per candidate, the largest RSS
+   * seen in this implementation's earlier steady-state runs (one probe process when there was
+   * none), plus 25 %.
+   */
+  MemoryCap memoryCap(Impl impl, Profile profile, int requested) throws TrialFailure {
+    OptionalDouble seen = results.rows().stream()
+        .filter(r -> r.impl().equals(impl.id) && r.profile().equals(profile.name()) && r.scenario().equals("load")
+            && r.metric().startsWith("rss_kb_"))
+        .mapToDouble(Results.Row::value).max();
+    long rss;
+    String source;
+    if (seen.isPresent()) {
+      rss = (long) seen.getAsDouble();
+      source = "largest VmRSS of this implementation's smaller steady-state runs";
+    } else {
+      rss = probeRss(impl, profile);
+      source = "VmRSS of one probe candidate, 10 s after READY";
+    }
+    long own = selfAndServerRssKb();
+    long total = Machine.memTotalKb();
+    long available = Machine.memAvailableKb();
+    long budget = Math.min(total - RESERVED_KB - own, available - 2L * 1024 * 1024);
+    long perCandidate = (long) (rss * 1.25);
+    int max = (int) Math.max(0, Math.min(requested, budget / Math.max(1, perCandidate)));
+    String why = String.format(Locale.ROOT, "%d × %.0f MiB (VmRSS %.0f MiB + 25 %%) = %.1f GiB; budget %.1f GiB"
+            + " (MemTotal %.1f GiB − 4 GiB for other work − %.1f GiB for API server + etcd + runner; or"
+            + " MemAvailable %.1f GiB − 2 GiB if less)", requested, perCandidate / 1024.0, rss / 1024.0,
+        requested * (double) perCandidate / 1048576, budget / 1048576.0, total / 1048576.0, own / 1048576.0,
+        available / 1048576.0);
+    return new MemoryCap(max, rss, source, budget, why);
+  }
+
+  private long probeRss(Impl impl, Profile profile) throws TrialFailure {
+    String lease = leaseName(impl, profile, "probe", 1);
+    List<CandidateProcess> procs = launch(impl, profile, lease, 1, logDir(lease));
+    try {
+      awaitAllReady(procs, 120_000);
+      sleep(10_000);
+      return procs.get(0).rssKb();
+    } catch (TimeoutException e) {
+      throw new TrialFailure("memory probe: " + e.getMessage());
+    } finally {
+      killAll(procs);
+    }
+  }
+
+  private static long selfAndServerRssKb() {
+    long sum = Machine.rssKb(ProcessHandle.current().pid());
+    for (String name : List.of("kube-apiserver", "etcd")) {
+      OptionalLong pid = Machine.descendant(name);
+      if (pid.isPresent()) {
+        sum += Math.max(0, Machine.rssKb(pid.getAsLong()));
+      }
+    }
+    return sum;
+  }
+
+  /** {kube-apiserver, etcd} utime + stime in ticks, or null when either is not found. */
+  private static long[] serverCpuTicks() {
+    OptionalLong api = Machine.descendant("kube-apiserver");
+    OptionalLong etcd = Machine.descendant("etcd");
+    if (api.isEmpty() || etcd.isEmpty()) {
+      return null;
+    }
+    long a = Machine.cpuTicks(api.getAsLong());
+    long e = Machine.cpuTicks(etcd.getAsLong());
+    return a < 0 || e < 0 ? null : new long[] {a, e};
+  }
+
+  /** Fails (so the processes are killed) when the machine runs short of memory. */
+  private static void checkMemory(List<CandidateProcess> procs) throws TrialFailure {
+    long available = Machine.memAvailableKb();
+    if (available >= 0 && available < MIN_AVAILABLE_KB) {
+      throw new TrialFailure(String.format(Locale.ROOT, "stopped: MemAvailable %.2f GiB with %d candidates running",
+          available / 1048576.0, procs.size()));
+    }
+  }
+
+  private static void sleepWatchingMemory(long ms, List<CandidateProcess> procs) throws TrialFailure {
+    long end = System.nanoTime() + ms * NANOS_PER_MS;
+    while (true) {
+      long left = (end - System.nanoTime()) / NANOS_PER_MS;
+      if (left <= 0) {
+        return;
+      }
+      sleep(Math.min(left, 1000));
+      checkMemory(procs);
+    }
+  }
+
+  /** The one process acting as leader at {@code t}. */
+  private CandidateProcess actingLeader(List<CandidateProcess> procs, long t) throws TrialFailure {
+    List<String> acting = timeline(procs).actingAt(t);
+    if (acting.size() != 1) {
+      throw new TrialFailure(acting.size() + " candidates acting as leader at the start of the window: " + acting);
+    }
+    return procs.stream().filter(p -> p.identity.equals(acting.get(0))).findFirst().orElseThrow();
+  }
+
+  private static LeaderTimeline timeline(List<CandidateProcess> procs) {
+    return LeaderTimeline.of(procs.stream().map(CandidateProcess::timelineLog).toList());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rolling restart
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A Deployment's rolling update of {@code replicas} candidates (maxSurge 1, maxUnavailable 0):
+   * for each old candidate in launch order, a new one is started, and once it printed READY the
+   * old one gets SIGTERM and the next new one is started at once (a terminating pod no longer
+   * counts against the surge). The rollout is over when all old processes exited and one new
+   * candidate acts as leader; a retry period later the window closes. From all processes' event
+   * logs ({@link LeaderTimeline}): elections during the rollout, the time nobody acted as leader,
+   * the time two did.
+   */
+  void rollingRestart(Impl impl, Profile profile, int replicas, int trial) throws TrialFailure {
+    String scenario = "rolling";
+    String lease = leaseName(impl, profile, scenario, trial);
+    Path logs = logDir(lease);
+    results.add(impl, profile, scenario, replicas, trial, "loadavg1", loadAverage1());
+    List<CandidateProcess> old = launch(impl, profile, lease, replicas, logs);
+    List<CandidateProcess> all = new ArrayList<>(old);
+    List<CandidateProcess> fresh = new ArrayList<>();
+    try {
+      Found first = awaitElected(old, Long.MIN_VALUE, null, 120_000);
+      awaitAllReady(old, 120_000);
+      sleep(3 * profile.retryPeriodMs() + (long) (random.nextDouble() * profile.retryPeriodMs()));
+      requireSingleLeader(old, first.process());
+      int leaderPosition = old.indexOf(first.process()) + 1;
+
+      long t0 = System.nanoTime();
+      for (int i = 0; i < replicas; i++) {
+        CandidateProcess p = CandidateProcess.launch(impl, candidates, kubeconfig, namespace, lease,
+            lease + "-new" + (i + 1), profile, logs, bus);
+        fresh.add(p);
+        all.add(p);
+        awaitAllReady(List.of(p), 120_000);
+        old.get(i).terminate();
+      }
+      long lastTerm = System.nanoTime();
+      for (CandidateProcess p : old) {
+        try {
+          p.waitFor(60_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        awaitOutputEnd(p, 5_000);
+        if (!p.outputEnded()) {
+          throw new TrialFailure(p + " still running 60 s after SIGTERM");
+        }
+      }
+      long oldGone = System.nanoTime();
+      long deadline = oldGone + (2L * profile.leaseSeconds() * 1000 + 20_000) * NANOS_PER_MS;
+      while (true) {
+        List<String> acting = timeline(all).actingAt(System.nanoTime());
+        if (acting.size() == 1 && fresh.stream().anyMatch(p -> p.identity.equals(acting.get(0)))) {
+          break;
+        }
+        for (CandidateProcess p : fresh) {
+          if (p.outputEnded()) {
+            throw new TrialFailure(p + " exited unexpectedly; log: " + tail(p.log));
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("no new candidate acting as leader within "
+              + (2L * profile.leaseSeconds() + 20) + " s after the old ones exited (acting: " + acting + ")");
+        }
+        sleep(20);
+      }
+      long leaderAgain = System.nanoTime();
+      sleep(profile.retryPeriodMs());
+      long t1 = System.nanoTime();
+      LeaderTimeline.Summary s = timeline(all).summarize(t0, t1);
+      List<String> actingAtEnd = timeline(all).actingAt(t1);
+      if (actingAtEnd.size() != 1) {
+        throw new TrialFailure(actingAtEnd.size() + " acting leaders at the end of the rollout: " + actingAtEnd);
+      }
+      for (CandidateProcess p : all) {
+        if (!p.malformedLines().isEmpty()) {
+          throw new TrialFailure(p + " printed lines outside the protocol: " + p.malformedLines());
+        }
+      }
+      String order = "leader was old replica " + leaderPosition + " of " + replicas + "; elected in order: "
+          + String.join(" ", s.electedInOrder().stream().map(id -> id.substring(lease.length() + 1)).toList());
+      results.add(impl, profile, scenario, replicas, trial, "rolling_elections", s.elections(), order);
+      results.add(impl, profile, scenario, replicas, trial, "rolling_leaderless_ms", s.leaderlessNanos() / 1e6);
+      results.add(impl, profile, scenario, replicas, trial, "rolling_gaps", s.gaps());
+      results.add(impl, profile, scenario, replicas, trial, "rolling_overlap_ms", s.overlapNanos() / 1e6);
+      results.add(impl, profile, scenario, replicas, trial, "rolling_duration_ms", (leaderAgain - t0) / 1e6);
+      results.add(impl, profile, scenario, replicas, trial, "rolling_replace_ms", (lastTerm - t0) / 1e6);
+      results.add(impl, profile, scenario, replicas, trial, "leader_position", leaderPosition);
+      System.out.printf("  %-8s %-11s rolling  trial %2d: %d election(s), %6.0f ms without a leader, %4.0f ms two"
+              + " leaders; rollout %5.1f s (%s)%n", profile.name(), impl.id, trial, s.elections(),
+          s.leaderlessNanos() / 1e6, s.overlapNanos() / 1e6, (leaderAgain - t0) / 1e9, order);
+    } catch (TimeoutException e) {
+      throw fail(impl, profile, scenario, replicas, trial, e.getMessage(), all);
+    } catch (TrialFailure e) {
+      results.add(impl, profile, scenario, replicas, trial, "failure", 1, e.getMessage().lines().findFirst().orElse(""));
+      throw e;
+    } finally {
+      killAll(all);
     }
   }
 

@@ -32,14 +32,19 @@ public final class BenchmarkRunner {
       Usage: verification/benchmarks/run.sh [options]
         --smoke                 2 handover trials of every implementation, fast profile, no docs
                                 written; exits non-zero on any failed trial (about a minute)
-        --impls LIST            ours,client-java,fabric8 (the default), and client-go, node,
-                                spring-cloud, spring-cloud-fabric8 (verification/candidates/PROTOCOL.md)
+        --impls LIST            ours,client-java,fabric8,client-go,node,spring-cloud,
+                                spring-cloud-fabric8 (the default: all; verification/candidates/PROTOCOL.md)
         --profiles LIST         default,fast (default: both; default = 15/10/2 s, fast = 4/3/1 s)
-        --scenarios LIST        handover,failover,load (default: all; every handover and failover
-                                trial also gives a time-to-first-leader sample)
+        --scenarios LIST        handover,failover,rolling,load (default: all; every handover and
+                                failover trial also gives a time-to-first-leader sample; load is
+                                the steady state and scale run, one per size in --load-sizes)
+        --rolling-profiles LIST profiles of the rolling restart (default: --profiles)
+        --rolling-replicas N    replicas of the rolling restart (default 3)
+        --load-profiles LIST    profiles of the steady-state/scale runs (default: --profiles)
         --trials N              trials per implementation, profile and scenario (default 20)
         --candidates N          candidates per handover/failover trial (default 3)
-        --load-sizes LIST       candidate counts for the steady-state run (default 3,20)
+        --load-sizes LIST       candidate counts for the steady-state/scale runs (default 3,20,100;
+                                capped where the candidates' memory would not fit, and said so)
         --load-warmup-s N       steady state: wait after the first leader (default 30)
         --load-window-s N       steady state: measuring window (default 120)
         --seed N                for the random settle times (default 1)
@@ -74,17 +79,24 @@ public final class BenchmarkRunner {
       opts.putIfAbsent("trials", "2");
       opts.put("no-docs", "");
     }
-    List<Impl> impls = list(opts.getOrDefault("impls", "ours,client-java,fabric8")).stream().map(Impl::byId).toList();
-    List<Profile> profiles = list(opts.getOrDefault("profiles", "default,fast")).stream().map(Profile::byName).toList();
-    List<String> scenarios = list(opts.getOrDefault("scenarios", "handover,failover,load"));
+    List<Impl> impls = list(opts.getOrDefault("impls", String.join(",", Data.IMPL_ORDER))).stream()
+        .map(Impl::byId).toList();
+    String profileList = opts.getOrDefault("profiles", "default,fast");
+    List<Profile> profiles = list(profileList).stream().map(Profile::byName).toList();
+    List<Profile> rollingProfiles = list(opts.getOrDefault("rolling-profiles", profileList)).stream()
+        .map(Profile::byName).toList();
+    List<Profile> loadProfiles = list(opts.getOrDefault("load-profiles", profileList)).stream()
+        .map(Profile::byName).toList();
+    int replicas = Integer.parseInt(opts.getOrDefault("rolling-replicas", "3"));
+    List<String> scenarios = list(opts.getOrDefault("scenarios", "handover,failover,rolling,load"));
     for (String s : scenarios) {
-      if (!List.of("handover", "failover", "load").contains(s)) {
+      if (!List.of("handover", "failover", "rolling", "load").contains(s)) {
         throw new IllegalArgumentException("unknown scenario " + s);
       }
     }
     int trials = Integer.parseInt(opts.getOrDefault("trials", "20"));
     int perTrial = Integer.parseInt(opts.getOrDefault("candidates", "3"));
-    List<Integer> loadSizes = list(opts.getOrDefault("load-sizes", "3,20")).stream().map(Integer::parseInt).toList();
+    List<Integer> loadSizes = list(opts.getOrDefault("load-sizes", "3,20,100")).stream().map(Integer::parseInt).toList();
     long warmupMs = Long.parseLong(opts.getOrDefault("load-warmup-s", "30")) * 1000;
     long windowMs = Long.parseLong(opts.getOrDefault("load-window-s", "120")) * 1000;
     long seed = Long.parseLong(opts.getOrDefault("seed", "1"));
@@ -107,6 +119,10 @@ public final class BenchmarkRunner {
     meta.put("load_warmup_s", Long.toString(warmupMs / 1000));
     meta.put("load_window_s", Long.toString(windowMs / 1000));
     meta.put("profiles", profiles.stream().map(p -> p.name() + " " + p.describe()).toList().toString());
+    meta.put("rolling_profiles", rollingProfiles.stream().map(Profile::name).toList().toString());
+    meta.put("rolling_replicas", Integer.toString(replicas));
+    meta.put("load_profiles", loadProfiles.stream().map(Profile::name).toList().toString());
+    meta.put("memory_reserved_for_others_gib", Long.toString(Bench.RESERVED_KB / 1024 / 1024));
     meta.put("scenarios", scenarios.toString());
     meta.put("candidate_jvm_options", String.join(" ", CandidateProcess.JVM_OPTIONS));
     // A smoke run skips the 2 x 5 s samples of the machine's background load.
@@ -128,6 +144,8 @@ public final class BenchmarkRunner {
           out.resolve("logs"), seed, Machine.clockTicksPerSecond());
       System.out.printf("API server up in %d ms; results in %s%n", server.startupTime().toMillis(), out);
 
+      // The latency trials first, then the rolling restarts, then the steady-state/scale runs (the
+      // 100-candidate ones are the heaviest: last, so a stop at the deadline keeps the rest).
       for (Profile profile : profiles) {
         boolean handover = scenarios.contains("handover");
         boolean failover = scenarios.contains("failover");
@@ -151,8 +169,27 @@ public final class BenchmarkRunner {
             }
           }
         }
-        if (scenarios.contains("load")) {
-          for (int n : loadSizes) {
+      }
+      if (scenarios.contains("rolling")) {
+        for (Profile profile : rollingProfiles) {
+          for (int trial = 1; trial <= trials; trial++) {
+            for (Impl impl : rotate(impls, trial)) {
+              try {
+                bench.rollingRestart(impl, profile, replicas, trial);
+              } catch (Bench.TrialFailure e) {
+                failures++;
+                String msg = profile.name() + " " + impl.id + " rolling trial " + trial + ": " + e.getMessage();
+                failureMessages.add(msg);
+                System.out.println("  FAILED " + msg);
+              }
+            }
+          }
+        }
+      }
+      if (scenarios.contains("load")) {
+        for (Profile profile : loadProfiles) {
+          bench.idleServer(profile, Math.min(windowMs, 60_000));
+          for (int n : loadSizes.stream().sorted().toList()) {
             for (Impl impl : impls) {
               try {
                 bench.steadyState(impl, profile, n, warmupMs, windowMs);

@@ -43,6 +43,8 @@ final class CandidateProcess {
   private final List<Event> events = new ArrayList<>();
   private final List<String> malformed = new ArrayList<>();
   private volatile boolean eof;
+  /** The runner's nanoTime when stdout ended (0 while it has not). */
+  private volatile long endedAt;
 
   private CandidateProcess(Impl impl, String identity, long launchedAt, Path log, Process process, Object bus) {
     this.impl = impl;
@@ -111,6 +113,7 @@ final class CandidateProcess {
     } catch (IOException ignored) {
       // process gone
     } finally {
+      endedAt = System.nanoTime();
       eof = true;
       synchronized (bus) {
         bus.notifyAll();
@@ -147,6 +150,11 @@ final class CandidateProcess {
 
   synchronized List<String> malformedLines() {
     return List.copyOf(malformed);
+  }
+
+  /** Its events so far and when its output ended, for {@link LeaderTimeline}. */
+  synchronized LeaderTimeline.ProcessLog timelineLog() {
+    return new LeaderTimeline.ProcessLog(identity, List.copyOf(events), eof ? endedAt : null);
   }
 
   /** Whether stdout has ended (the process exited or closed it). */

@@ -25,9 +25,9 @@ import javax.imageio.ImageIO;
 final class Chart {
 
   private static final int WIDTH = 1600;
-  private static final int HEIGHT = 1000;
+  private static final int HEIGHT = 1480;
   private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-      new Color(0x9467bd)};
+      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
   private static final Color GRID = new Color(0xdddddd);
   private static final Color TEXT = new Color(0x222222);
 
@@ -59,7 +59,7 @@ final class Chart {
 
     g.setColor(TEXT);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 22));
-    g.drawString("Kubernetes Lease leader election: ours vs client-java-extended vs fabric8", 30, 38);
+    g.drawString("Kubernetes Lease leader election: ours vs " + (impls.size() - 1) + " other electors", 30, 38);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     g.drawString("Bars: median; whisker: p95; dot: max. " + meta.getOrDefault("trials", "?")
         + " trials per bar for latencies. Machine: " + meta.getOrDefault("cpus", "?") + " shared CPUs ("
@@ -68,7 +68,7 @@ final class Chart {
 
     int top = 110;
     int panelW = (WIDTH - 60) / 3;
-    int panelH = (HEIGHT - top - 20) / 2;
+    int panelH = (HEIGHT - top - 30) / 3;
     List<String> profiles = data.profiles();
 
     // 1. graceful handover (log scale: the implementations differ by orders of magnitude)
@@ -97,14 +97,15 @@ final class Chart {
           Double.NaN, null));
     }
     panel(g, new Rectangle(20 + 2 * (panelW + 10), top, panelW, panelH),
-        "Time to first leader: JVM launch → ELECTED", "seconds", cold, false, 1);
+        "Time to first leader: process launch → ELECTED", "seconds", cold, false, 1);
 
     // 4-6. steady state
     List<Group> requests = new ArrayList<>();
     List<Group> cpu = new ArrayList<>();
     List<Group> rss = new ArrayList<>();
-    for (String p : profiles) {
-      for (int n : data.loadSizes()) {
+    List<Integer> smallSizes = data.loadSizes().stream().limit(2).toList();
+    for (String p : data.loadProfiles()) {
+      for (int n : smallSizes) {
         String label = p + ", n=" + n;
         List<Bar> rq = new ArrayList<>();
         List<Bar> cp = new ArrayList<>();
@@ -112,7 +113,7 @@ final class Chart {
         for (String i : impls) {
           OptionalDouble all = data.totalRpm(i, p, n, "");
           OptionalDouble watch = data.totalRpm(i, p, n, "WATCH");
-          rq.add(Bar.value(all.isPresent() ? (all.getAsDouble() - watch.orElse(0)) / n : Double.NaN));
+          rq.add(Bar.value(all.isPresent() ? (all.getAsDouble() - watch.orElse(0)) / data.ran(i, p, n) : Double.NaN));
           List<Double> cpuAll = new ArrayList<>(data.values(i, p, n, "cpu_ms_per_min_leader"));
           cpuAll.addAll(data.values(i, p, n, "cpu_ms_per_min_follower"));
           cp.add(Bar.value(cpuAll.isEmpty() ? Double.NaN : cpuAll.stream().mapToDouble(d -> d).average().orElse(Double.NaN)));
@@ -132,6 +133,38 @@ final class Chart {
         "CPU ms per minute", cpu, false, 0);
     panel(g, new Rectangle(20 + 2 * (panelW + 10), row2, panelW, panelH), "Resident memory per candidate (VmRSS)",
         "MiB (whisker: p95 over processes)", rss, false, 0);
+
+    // 7-9. rolling restart and scale
+    List<Group> rolling = new ArrayList<>();
+    for (String p : data.rollingProfiles()) {
+      rolling.add(new Group(p, impls.stream().map(i -> Bar.of(Stats.of(data.rolling(i, p, "rolling_leaderless_ms"))))
+          .toList(), Double.NaN, null));
+    }
+    List<Group> scaleRequests = new ArrayList<>();
+    List<Group> scaleCpu = new ArrayList<>();
+    for (String p : data.loadProfiles()) {
+      for (int n : data.loadSizes()) {
+        String label = (data.loadProfiles().size() > 1 ? p + ", " : "") + "n=" + n;
+        List<Bar> rq = new ArrayList<>();
+        List<Bar> cp = new ArrayList<>();
+        for (String i : impls) {
+          OptionalDouble all = data.totalRpm(i, p, n, "");
+          OptionalDouble watch = data.totalRpm(i, p, n, "WATCH");
+          rq.add(Bar.value(all.isPresent() ? all.getAsDouble() - watch.orElse(0) : Double.NaN));
+          cp.add(Bar.value(data.single(i, p, n, "apiserver_cpu_ms_per_min").orElse(Double.NaN)));
+        }
+        scaleRequests.add(new Group(label, rq, Double.NaN, null));
+        scaleCpu.add(new Group(label, cp, data.single("none", p, 0, "apiserver_cpu_ms_per_min").orElse(Double.NaN),
+            "idle"));
+      }
+    }
+    int row3 = row2 + panelH + 10;
+    panel(g, new Rectangle(20, row3, panelW, panelH), "Rolling restart (3 replicas): time without a leader",
+        "ms, all gaps of a rollout added (log scale)", rolling, true, 0);
+    panel(g, new Rectangle(20 + panelW + 10, row3, panelW, panelH), "Scale: lease requests/min, all candidates",
+        "requests/min on one lease (log scale; ended watches excluded)", scaleRequests, true, 0);
+    panel(g, new Rectangle(20 + 2 * (panelW + 10), row3, panelW, panelH), "Scale: kube-apiserver CPU",
+        "CPU ms per minute; dashed red line: idle API server", scaleCpu, false, 0);
 
     g.dispose();
     try {

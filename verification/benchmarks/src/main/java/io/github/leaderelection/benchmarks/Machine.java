@@ -74,6 +74,50 @@ final class Machine {
     return null;
   }
 
+  /**
+   * The pid of the runner's descendant process whose executable is named {@code name}
+   * (kube-apiserver, etcd: LocalApiServer starts them as child processes).
+   */
+  static java.util.OptionalLong descendant(String name) {
+    return ProcessHandle.current().descendants()
+        .filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString().equals(name)).orElse(false))
+        .mapToLong(ProcessHandle::pid).findFirst();
+  }
+
+  /** utime + stime of a process in clock ticks (/proc/&lt;pid&gt;/stat fields 14 and 15), -1 if gone. */
+  static long cpuTicks(long pid) {
+    String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+    if (stat.isEmpty()) {
+      return -1;
+    }
+    String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
+  }
+
+  /** VmRSS of a process in KiB, -1 if gone. */
+  static long rssKb(long pid) {
+    return kbField(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
+  }
+
+  /** MemAvailable of /proc/meminfo in KiB. */
+  static long memAvailableKb() {
+    return kbField(Path.of("/proc/meminfo"), "MemAvailable:");
+  }
+
+  /** MemTotal of /proc/meminfo in KiB. */
+  static long memTotalKb() {
+    return kbField(Path.of("/proc/meminfo"), "MemTotal:");
+  }
+
+  private static long kbField(Path file, String key) {
+    for (String line : read(file).split("\n")) {
+      if (line.startsWith(key)) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
   static long clockTicksPerSecond() {
     try {
       Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();

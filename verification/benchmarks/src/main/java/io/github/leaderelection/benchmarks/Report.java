@@ -17,6 +17,8 @@ final class Report {
 
   static final String MARKDOWN = "benchmarks.md";
   static final String CHART = "benchmarks.png";
+  /** The README's figures table, written into the run directory to be copied from there. */
+  static final String README_TABLE = "readme-table.md";
   static final String BEGIN = "<!-- BEGIN GENERATED (verification/benchmarks/run.sh rewrites this part) -->";
   static final String END = "<!-- END GENERATED -->";
 
@@ -40,9 +42,79 @@ final class Report {
         text = "# Benchmarks\n\n" + generated + "\n";
       }
       Files.writeString(md, text);
+      Files.writeString(runDir.resolve(README_TABLE), readmeTable(data, meta));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * One column per implementation: p95 of the handover and the failover, the median time
+   * without a leader in a rolling restart, and the lease requests per minute of the largest
+   * steady-state run; the first profile with data for each.
+   */
+  static String readmeTable(Data data, Map<String, String> meta) {
+    List<String> impls = data.impls();
+    StringBuilder sb = new StringBuilder();
+    String profile = data.profiles().isEmpty() ? "fast" : data.profiles().get(0);
+    Profile p = Profile.byName(profile);
+    sb.append("| ").append(meta.getOrDefault("trials", "?")).append(" trials, lease ").append(p.leaseSeconds())
+        .append(" s / renew ").append(p.renewDeadlineMs() / 1000.0).append(" s / retry ")
+        .append(p.retryPeriodMs() / 1000.0).append(" s |");
+    impls.forEach(i -> sb.append(' ').append(i).append(" |"));
+    sb.append("\n|---|");
+    impls.forEach(i -> sb.append("---:|"));
+    sb.append('\n');
+    readmeRow(sb, impls, "graceful handover, p95", i -> {
+      Stats s = data.stats(i, profile, "handover_ms");
+      return s.empty() ? failedOrDash(data, i, profile, "handover") : ms(s.p95()) + " ms";
+    });
+    readmeRow(sb, impls, "crash failover, p95", i -> {
+      Stats s = data.stats(i, profile, "failover_ms");
+      long failed = data.count(i, profile, "failover", "failure");
+      return s.empty() ? failedOrDash(data, i, profile, "failover")
+          : String.format(Locale.ROOT, "%.1f s", s.p95() / 1000)
+              + (failed > 0 ? " (" + failed + " of " + (failed + s.n()) + " failed)" : "");
+    });
+    for (String rp : data.rollingProfiles()) {
+      readmeRow(sb, impls, "rolling restart (" + rp + "), elections / time without a leader, median", i -> {
+        Stats el = Stats.of(data.rolling(i, rp, "rolling_elections"));
+        Stats gap = Stats.of(data.rolling(i, rp, "rolling_leaderless_ms"));
+        long failed = data.count(i, rp, "rolling", "failure");
+        return el.empty() ? failedOrDash(data, i, rp, "rolling") : num0(el.median()) + " / " + ms(gap.median()) + " ms"
+            + (failed > 0 ? " (" + failed + " of " + (failed + el.n()) + " failed)" : "");
+      });
+    }
+    List<Integer> sizes = data.loadSizes();
+    for (String lp : data.loadProfiles()) {
+      for (int n : sizes.isEmpty() ? List.<Integer>of() : List.of(sizes.get(sizes.size() - 1))) {
+        readmeRow(sb, impls, "lease requests/min, " + n + " candidates (" + lp + "), all", i -> {
+          OptionalDouble all = data.totalRpm(i, lp, n, "");
+          if (all.isEmpty()) {
+            return data.rows(i, lp, n, "failure").isEmpty() ? "—" : "failed";
+          }
+          int ran = data.ran(i, lp, n);
+          return num0(all.getAsDouble() - data.totalRpm(i, lp, n, "WATCH").orElse(0))
+              + (ran == n ? "" : " (" + ran + " run)");
+        });
+        readmeRow(sb, impls, "kube-apiserver CPU, " + n + " candidates, ms/min", i ->
+            num0(data.single(i, lp, n, "apiserver_cpu_ms_per_min").orElse(Double.NaN)));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** For a cell without a sample: every trial failed (all of them), or nothing was run. */
+  private static String failedOrDash(Data data, String impl, String profile, String scenario) {
+    long failed = data.count(impl, profile, scenario, "failure");
+    return failed > 0 ? "all " + failed + " failed" : "—";
+  }
+
+  private static void readmeRow(StringBuilder sb, List<String> impls, String label,
+      java.util.function.Function<String, String> cell) {
+    sb.append("| ").append(label).append(" |");
+    impls.forEach(i -> sb.append(' ').append(cell.apply(i)).append(" |"));
+    sb.append('\n');
   }
 
   /** A short latency table for the console (smoke runs). */
@@ -76,8 +148,11 @@ final class Report {
 
     sb.append("\n## Results\n\n");
     sb.append("![Benchmark chart](").append(CHART).append(")\n\n");
-    sb.append("Latencies in milliseconds; percentiles are nearest-rank (p95 of 20 trials is the 19th"
-        + " smallest). \"vs ours\" divides the median by ours.\n");
+    int trials = Integer.parseInt(meta.getOrDefault("trials", "20"));
+    int rank = (int) Math.ceil(0.95 * trials);
+    sb.append("Latencies in milliseconds; percentiles are nearest-rank (with ").append(trials)
+        .append(" trials the p95 is the ").append(rank == trials ? "largest value" : rank + "th smallest")
+        .append("). \"vs ours\" divides the median by ours.\n");
 
     for (String profile : data.profiles()) {
       sb.append("\n### Latency, ").append(profile).append(" profile (").append(profileText(meta, profile)).append(")\n\n");
@@ -101,7 +176,9 @@ final class Report {
     }
 
     appendShutdownOrder(sb, data, impls);
+    appendRolling(sb, data, impls, meta);
     appendLoad(sb, data, impls, meta);
+    appendScale(sb, data, impls, meta);
     appendResources(sb, data, impls);
     appendTargets(sb, data, meta);
     appendAnomalies(sb, data);
@@ -134,6 +211,123 @@ final class Report {
     }
   }
 
+  private static void appendRolling(StringBuilder sb, Data data, List<String> impls, Map<String, String> meta) {
+    if (data.rollingProfiles().isEmpty()) {
+      return;
+    }
+    String replicas = meta.getOrDefault("rolling_replicas", "3");
+    sb.append("\n### Rolling restart\n\n");
+    sb.append(replicas).append(" replicas replaced one at a time as a Deployment does (maxSurge 1, maxUnavailable 0):"
+        + " a new candidate is started; when it printed READY, the oldest remaining old one gets SIGTERM and the"
+        + " next new one is started at once. The window runs from the first new launch until all old processes"
+        + " exited and a new one acts as leader, plus one retry period. Acting leader: from a process' ELECTED"
+        + " to its LOST (or the end of its output). **Elections**: ELECTED lines in the window (at least 1: the"
+        + " leadership must end on a new replica; " + replicas + " when it moves old → old → old → new)."
+        + " **Without a leader**: the time in the window in which no process acted as leader, all gaps added up."
+        + " **Two leaders**: the time two processes acted as leader at once. The initial leader is whichever old"
+        + " replica won the start, so its position in the replacement order (1 = replaced first) varies by"
+        + " trial; the count of trials by position is shown.\n\n");
+    sb.append("| profile | implementation | rollouts | failed | elections: median / max (per trial) | without a leader,"
+        + " ms: median / p95 / max | two leaders, ms: median / max | rollout, s: median | leader position " + positionsHeader(Integer.parseInt(replicas)) + " |\n");
+    sb.append("|---|---|---:|---:|---|---:|---:|---:|---|\n");
+    for (String profile : data.rollingProfiles()) {
+      for (String impl : impls) {
+        List<Double> elections = data.rolling(impl, profile, "rolling_elections");
+        long failed = data.count(impl, profile, "rolling", "failure");
+        if (elections.isEmpty() && failed == 0) {
+          continue;
+        }
+        Stats el = Stats.of(elections);
+        Stats gap = Stats.of(data.rolling(impl, profile, "rolling_leaderless_ms"));
+        Stats two = Stats.of(data.rolling(impl, profile, "rolling_overlap_ms"));
+        Stats dur = Stats.of(data.rolling(impl, profile, "rolling_duration_ms"));
+        List<Double> pos = data.rolling(impl, profile, "leader_position");
+        StringBuilder positions = new StringBuilder();
+        for (int i = 1; i <= Integer.parseInt(replicas); i++) {
+          final int at = i;
+          positions.append(i == 1 ? "" : "/").append(pos.stream().filter(v -> v == at).count());
+        }
+        String perTrial = elections.stream().map(v -> Long.toString(Math.round(v)))
+            .collect(java.util.stream.Collectors.joining(" "));
+        sb.append("| ").append(profile).append(" | ").append(impl).append(" | ").append(el.n()).append(" | ")
+            .append(failed).append(" | ").append(el.empty() ? "—" : num0(el.median()) + " / " + num0(el.max())
+                + " (" + perTrial + ")").append(" | ")
+            .append(gap.empty() ? "—" : ms(gap.median()) + " / " + ms(gap.p95()) + " / " + ms(gap.max())).append(" | ")
+            .append(two.empty() ? "—" : ms(two.median()) + " / " + ms(two.max())).append(" | ")
+            .append(dur.empty() ? "—" : String.format(Locale.ROOT, "%.1f", dur.median() / 1000)).append(" | ")
+            .append(positions).append(" |\n");
+      }
+    }
+  }
+
+  private static String positionsHeader(int replicas) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= replicas; i++) {
+      sb.append(i == 1 ? "" : "/").append(i);
+    }
+    return sb.toString();
+  }
+
+  private static void appendScale(StringBuilder sb, Data data, List<String> impls, Map<String, String> meta) {
+    List<Integer> sizes = data.loadSizes();
+    if (sizes.isEmpty() || data.rows("apiserver_cpu_ms_per_min").isEmpty()) {
+      return;
+    }
+    sb.append("\n### Scale: one lease, more candidates\n\n");
+    sb.append("The steady-state runs again, as the cost for the API server grows with the number of candidates on"
+        + " one lease. Lease requests: all candidates together, per minute, ended watches excluded (open"
+        + " watches: separate column). API server and etcd CPU: `utime + stime` of the `kube-apiserver` and"
+        + " `etcd` processes (`/proc/<pid>/stat`) over the same window, CPU ms per minute; \"idle\" is a window"
+        + " with no candidate at all, run before them. Candidates are started in waves of " + Bench.WAVE
+        + " (each wave READY before the next). A count is capped where the candidates' memory would not fit"
+        + " (VmRSS of this implementation's smaller runs + 25 %, against the machine's memory less "
+        + meta.getOrDefault("memory_reserved_for_others_gib", "4") + " GiB for other work); a capped run shows"
+        + " \"run (of requested)\".\n\n");
+    sb.append("| profile | implementation | candidates | lease requests/min, all | per candidate | open watches |"
+        + " API server CPU ms/min | etcd CPU ms/min | start-up of all, s |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (String profile : data.loadProfiles()) {
+      OptionalDouble idleApi = data.single("none", profile, 0, "apiserver_cpu_ms_per_min");
+      OptionalDouble idleEtcd = data.single("none", profile, 0, "etcd_cpu_ms_per_min");
+      if (idleApi.isPresent()) {
+        sb.append("| ").append(profile).append(" | (idle) | 0 | 0 | | | ").append(num0(idleApi.getAsDouble()))
+            .append(" | ").append(num0(idleEtcd.orElse(Double.NaN))).append(" | |\n");
+      }
+      for (String impl : impls) {
+        for (int n : sizes) {
+          OptionalDouble all = data.totalRpm(impl, profile, n, "");
+          boolean failed = !data.rows(impl, profile, n, "failure").isEmpty();
+          if (all.isEmpty() && !failed) {
+            continue;
+          }
+          int ran = data.ran(impl, profile, n);
+          String count = ran == n ? "" + n : ran + " (of " + n + ")";
+          if (all.isEmpty()) {
+            sb.append("| ").append(profile).append(" | ").append(impl).append(" | ").append(count)
+                .append(" | failed: ").append(data.rows(impl, profile, n, "failure").get(0).note())
+                .append(" | | | | | |\n");
+            continue;
+          }
+          double requests = all.getAsDouble() - data.totalRpm(impl, profile, n, "WATCH").orElse(0);
+          sb.append("| ").append(profile).append(" | ").append(impl).append(" | ").append(count).append(" | ")
+              .append(num0(requests)).append(" | ").append(num(requests / ran)).append(" | ")
+              .append(num0(data.single(impl, profile, n, "open_watches").orElse(Double.NaN))).append(" | ")
+              .append(num0(data.single(impl, profile, n, "apiserver_cpu_ms_per_min").orElse(Double.NaN))).append(" | ")
+              .append(num0(data.single(impl, profile, n, "etcd_cpu_ms_per_min").orElse(Double.NaN))).append(" | ")
+              .append(num(data.single(impl, profile, n, "startup_s").orElse(Double.NaN))).append(" |\n");
+        }
+      }
+    }
+    List<Results.Row> caps = data.rows("capped_to");
+    if (!caps.isEmpty()) {
+      sb.append("\nCapped by memory:\n\n");
+      for (Results.Row r : caps) {
+        sb.append("- ").append(r.profile()).append(' ').append(r.impl()).append(": ").append(num0(r.value()))
+            .append(" of ").append(r.n()).append(" run: ").append(r.note()).append('\n');
+      }
+    }
+  }
+
   private static void appendLoad(StringBuilder sb, Data data, List<String> impls, Map<String, String> meta) {
     List<Integer> sizes = data.loadSizes();
     if (sizes.isEmpty()) {
@@ -151,26 +345,27 @@ final class Report {
     sb.append(" all verbs | open watches |\n|---|---|---:|");
     verbs.forEach(v -> sb.append("---:|"));
     sb.append("---:|---:|\n");
-    for (String profile : data.profiles()) {
+    for (String profile : data.loadProfiles()) {
       for (String impl : impls) {
         for (int n : sizes) {
           OptionalDouble all = data.totalRpm(impl, profile, n, "");
           if (all.isEmpty()) {
             continue;
           }
-          sb.append("| ").append(profile).append(" | ").append(impl).append(" | ").append(n).append(" |");
+          int ran = data.ran(impl, profile, n);
+          sb.append("| ").append(profile).append(" | ").append(impl).append(" | ").append(ran == n ? "" + n : ran + " (of " + n + ")").append(" |");
           for (String v : verbs) {
-            sb.append(' ').append(num(data.totalRpm(impl, profile, n, v).orElse(Double.NaN) / n)).append(" |");
+            sb.append(' ').append(num(data.totalRpm(impl, profile, n, v).orElse(Double.NaN) / ran)).append(" |");
           }
-          sb.append(' ').append(num(all.getAsDouble() / n)).append(" | ")
+          sb.append(' ').append(num(all.getAsDouble() / ran)).append(" | ")
               .append(num0(data.single(impl, profile, n, "open_watches").orElse(Double.NaN))).append(" |\n");
         }
       }
     }
     if (sizes.size() >= 2) {
       int a = sizes.get(0);
-      int b = sizes.get(sizes.size() - 1);
-      sb.append("\nLeader and follower separately, solved from the two runs (total(n) = leader + (n − 1) ×"
+      int b = sizes.get(1);
+      sb.append("\nLeader and follower separately, solved from the two smallest runs (total(n) = leader + (n − 1) ×"
           + " follower with n = ").append(a).append(" and ").append(b).append("); requests per minute, watches"
           + " that ended excluded:\n\n");
       sb.append("| profile | implementation | leader, all verbs | leader by verb | each follower, all verbs |"
@@ -215,15 +410,17 @@ final class Report {
     sb.append("CPU: utime + stime from `/proc/<pid>/stat` over the steady-state window, in CPU milliseconds"
         + " per minute. RSS: `VmRSS` from `/proc/<pid>/status` at the end of the window (whole JVM: heap,"
         + " metaspace, code cache, thread stacks). Live heap: young + old `used` of `jcmd <pid> GC.heap_info`"
-        + " right after `jcmd <pid> GC.run` (every process with 3 candidates; leader and 3 followers with more)."
+        + " right after `jcmd <pid> GC.run` (every process with 3 candidates; leader and 3 followers with 20;"
+        + " not taken with more, where jcmd would cost minutes). Non-JVM candidates have no such figure."
         + " Followers: median over the followers. All candidates run with `")
         .append(String.join(" ", CandidateProcess.JVM_OPTIONS)).append("`.\n\n");
     sb.append("| profile | implementation | candidates | CPU ms/min leader | CPU ms/min follower | RSS MiB leader"
         + " | RSS MiB follower | live heap MiB leader | live heap MiB follower |\n");
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (String profile : data.profiles()) {
+    for (String profile : data.loadProfiles()) {
       for (String impl : impls) {
         for (int n : sizes) {
+          int ran = data.ran(impl, profile, n);
           Stats cpuL = Stats.of(data.values(impl, profile, n, "cpu_ms_per_min_leader"));
           if (cpuL.empty()) {
             continue;
@@ -233,7 +430,8 @@ final class Report {
           Stats rssF = Stats.of(data.values(impl, profile, n, "rss_kb_follower"));
           Stats heapL = Stats.of(data.values(impl, profile, n, "heap_kb_leader"));
           Stats heapF = Stats.of(data.values(impl, profile, n, "heap_kb_follower"));
-          sb.append("| ").append(profile).append(" | ").append(impl).append(" | ").append(n).append(" | ")
+          sb.append("| ").append(profile).append(" | ").append(impl).append(" | ")
+              .append(ran == n ? "" + n : ran + " (of " + n + ")").append(" | ")
               .append(num0(cpuL.median())).append(" | ").append(num0(cpuF.median())).append(" | ")
               .append(mib(rssL.median())).append(" | ").append(mib(rssF.median())).append(" | ")
               .append(mib(heapL.median())).append(" | ").append(mib(heapF.median())).append(" |\n");
@@ -309,8 +507,11 @@ final class Report {
     row(sb, "trials", meta.getOrDefault("trials", "?") + " per implementation, profile and scenario; "
         + meta.getOrDefault("candidates_per_trial", "?") + " candidates per trial, started together on a fresh"
         + " lease; implementations take turns within each trial");
-    row(sb, "steady state", meta.getOrDefault("load_sizes", "?") + " candidates, warm-up "
-        + meta.getOrDefault("load_warmup_s", "?") + " s, window " + meta.getOrDefault("load_window_s", "?") + " s");
+    row(sb, "rolling restart", meta.getOrDefault("rolling_replicas", "?") + " replicas, profiles "
+        + meta.getOrDefault("rolling_profiles", "?") + ", " + meta.getOrDefault("trials", "?") + " rollouts each");
+    row(sb, "steady state / scale", meta.getOrDefault("load_sizes", "?") + " candidates, profiles "
+        + meta.getOrDefault("load_profiles", "?") + ", warm-up " + meta.getOrDefault("load_warmup_s", "?")
+        + " s, window " + meta.getOrDefault("load_window_s", "?") + " s, one run per size");
     row(sb, "candidate JVM", "`" + meta.getOrDefault("candidate_jvm_options", "?") + "`");
     row(sb, "started / duration", meta.getOrDefault("started", "?") + " / " + meta.getOrDefault("duration_min", "?")
         + " min");
@@ -318,7 +519,9 @@ final class Report {
         + meta.getOrDefault("loadavg_end", "?") + "; whole-machine CPU before the run "
         + meta.getOrDefault("background_cpu_start", "?") + ", after it " + meta.getOrDefault("background_cpu_end", "?")
         + loadDuringRun(data));
-    row(sb, "raw results", "`" + runDir + "` (samples.csv, run.properties, candidate logs)");
+    Path cwd = Path.of("").toAbsolutePath();
+    Path shown = runDir.toAbsolutePath().startsWith(cwd) ? cwd.relativize(runDir.toAbsolutePath()) : runDir;
+    row(sb, "raw results", "`" + shown + "` (samples.csv, run.properties, candidate logs; not committed)");
   }
 
   /** The 1-minute load average taken before each trial (it includes this run's own processes). */
@@ -355,7 +558,8 @@ final class Report {
   }
 
   private static String ratio(double value, double base) {
-    return base <= 0 ? "" : String.format(Locale.ROOT, "%.1f×", value / base);
+    double r = value / base;
+    return base <= 0 ? "" : String.format(Locale.ROOT, r < 0.1 ? "%.2f×" : "%.1f×", r);
   }
 
   private static String ms(double v) {

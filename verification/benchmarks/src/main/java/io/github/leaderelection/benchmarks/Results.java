@@ -45,7 +45,13 @@ final class Results implements AutoCloseable {
 
   synchronized void add(Impl impl, Profile profile, String scenario, int n, int trial, String metric, double value,
       String note) {
-    Row row = new Row(impl.id, profile.name(), scenario, n, trial, metric, value, note == null ? "" : note);
+    add(impl.id, profile.name(), scenario, n, trial, metric, value, note);
+  }
+
+  /** A row of no implementation (e.g. {@code "none"}: the idle API server). */
+  synchronized void add(String impl, String profile, String scenario, int n, int trial, String metric, double value,
+      String note) {
+    Row row = new Row(impl, profile, scenario, n, trial, metric, value, note == null ? "" : note);
     rows.add(row);
     try {
       out.write(String.join(",", row.impl(), row.profile(), row.scenario(), Integer.toString(n),
