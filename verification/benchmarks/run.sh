@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the leader-election benchmarks (see docs/benchmarks.md):
 #
-#   verification/benchmarks/run.sh              # the full run (about 2 h), rewrites docs/benchmarks.md + .png
+#   verification/benchmarks/run.sh              # everything (both profiles, 20 trials: many hours); docs/benchmarks.md
+#                                  # names the command of its run (about 90 min); rewrites docs/benchmarks.md + .png
 #   verification/benchmarks/run.sh --smoke      # 2 handover trials per implementation, about a minute;
 #                                  # exits non-zero when a trial fails
 #   verification/benchmarks/run.sh --help       # all options
@@ -14,9 +15,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
 
-# The implementations named by --impls (the runner's default: the three Java ones); the
+# The implementations named by --impls (the runner's default: all seven); the
 # programs outside the Maven build are built only when named.
-impls="ours,client-java,fabric8"
+impls="ours,client-java,fabric8,client-go,node,spring-cloud,spring-cloud-fabric8"
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
